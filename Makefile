@@ -1,0 +1,47 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# A local .env with DEBUG on and a random SECRET_KEY; never committed.
+.env:
+	printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+# Refresh locale/*.po from the code, then compile them; the compiled .mo files are committed.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=tests --no-obsolete -v0
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: $(STAMP) .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo
+	$(PY) manage.py ensureorganizer
+	@echo ""
+	@echo "Summit Site: http://127.0.0.1:8000/   Organizer admin: http://127.0.0.1:8000/admin/"
+	@echo "Log in with the organizer user and the password printed above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Tests get their own random key; DEBUG on keeps static files unhashed (no collectstatic).
+test: $(STAMP)
+	DEBUG=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

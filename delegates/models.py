@@ -1,0 +1,262 @@
+"""People across every edition, and their registrations for an edition."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Side(models.TextChoices):
+    JAPAN = "japan", _("Japan")
+    TAIWAN = "taiwan", _("Taiwan")
+    OTHER = "other", _("Other")
+
+
+class Category(models.TextChoices):
+    NATIONAL_LEGISLATOR = "national_legislator", _("National legislator")
+    LOCAL_COUNCILOR = "local_councilor", _("Local councilor")
+    GOVERNMENT_OFFICIAL = "government_official", _("Government official")
+    CIVIC_GROUP = "civic_group", _("Civic group")
+    BUSINESS = "business", _("Business")
+    ACADEMIC = "academic", _("Academic")
+    PRESS = "press", _("Press")
+    OTHER = "other", _("Other")
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People the public may see: those who agreed to be listed, and public figures."""
+        return self.filter(Q(listed_publicly=True) | Q(is_public_figure=True)).filter(anonymized_at__isnull=True)
+
+
+class Person(models.Model):
+    """One human being, the same record for every edition they attend.
+
+    Contact data (email, phone) is private: no public page or feed shows it.
+    """
+
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name_first = models.BooleanField(
+        _("family name first"),
+        default=False,
+        help_text=_('Write the name as "Lee Yi-yang" rather than "Yi-yang Lee".'),
+    )
+    native_name = models.CharField(
+        _("name in native script"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 李逸洋 or 高市早苗."),
+    )
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), unique=True, max_length=120)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices, default=Side.OTHER)
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices, default=Category.OTHER)
+    listed_publicly = models.BooleanField(
+        _("agreed to be listed publicly"),
+        default=False,
+        help_text=_("Only people who opted in get a public page."),
+    )
+    is_public_figure = models.BooleanField(
+        _("public figure"),
+        default=False,
+        help_text=_("Office holders named in the summit's public record; they are shown without opt-in."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        help_text=_("Generated for load tests; never a real person."),
+    )
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="person_unique_email_ci"),
+        ]
+        indexes = [
+            models.Index(fields=["side", "category"], name="person_side_category_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("events:person_detail", kwargs={"slug": self.slug})
+
+    @property
+    def full_name(self):
+        parts = [self.family_name, self.given_name] if self.family_name_first else [self.given_name, self.family_name]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def is_public(self):
+        return (self.listed_publicly or self.is_public_figure) and self.anonymized_at is None
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def for_edition(self, edition):
+        return self.filter(edition=edition)
+
+    def accepted(self):
+        return self.filter(status=Registration.Status.ACCEPTED)
+
+    def waitlisted(self):
+        """The waiting list, first in line first."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("status_changed_at", "pk")
+
+    def holding_a_place(self):
+        """Registrations that use up capacity."""
+        return self.filter(status__in=Registration.PLACE_HOLDING_STATUSES)
+
+
+class RegistrationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Awaiting e-mail confirmation")
+    PENDING = "pending", _("Awaiting approval")
+    ACCEPTED = "accepted", _("Accepted")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Registration(models.Model):
+    """A person's registration for one edition.
+
+    Status changes go through delegates.services, never through a direct save.
+    """
+
+    Status = RegistrationStatus
+
+    class InterpretationLanguage(models.TextChoices):
+        NONE = "", _("No interpretation needed")
+        JAPANESE = "ja", _("Japanese")
+        CHINESE = "zh", _("Mandarin Chinese")
+        ENGLISH = "en", _("English")
+
+    # Accepted registrations hold a place; pending ones do not until an organizer accepts.
+    PLACE_HOLDING_STATUSES = [RegistrationStatus.ACCEPTED]
+
+    edition = models.ForeignKey(
+        "events.Edition",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("edition"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("person"),
+    )
+    email = models.EmailField(_("e-mail at registration"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
+    interpretation_language = models.CharField(
+        _("interpretation needed into"),
+        max_length=2,
+        choices=InterpretationLanguage.choices,
+        blank=True,
+    )
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "person"],
+                name="registration_one_per_person_per_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "email"],
+                condition=~Q(email=""),
+                name="registration_one_per_email_per_edition",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="accepted"),
+                name="registration_only_accepted_check_in",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["edition", "status", "status_changed_at"],
+                name="reg_edition_status_idx",
+            ),
+            models.Index(
+                fields=["edition", "created_at"],
+                name="reg_edition_created_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.edition}"
+
+
+class RegistrationStatusChange(models.Model):
+    """One step in a registration's history: who moved it from which status to which."""
+
+    class Actor(models.TextChoices):
+        DELEGATE = "delegate", _("Delegate")
+        ORGANIZER = "organizer", _("Organizer")
+        SYSTEM = "system", _("System")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("registration"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Registration.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Registration.Status.choices)
+    actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organizer"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["registration", "changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import Edition, FollowUp, Resolution, Series, Session, Speech, Topic
+
+
+def language_fieldsets(*field_names):
+    """One group of fields per language, English first and open, the others folded.
+
+    modeltranslation's tabs need jQuery UI from a CDN, which the admin must not load.
+    """
+    return [
+        (
+            name,
+            {
+                "fields": [build_localized_fieldname(field, code) for field in field_names],
+                "classes": [] if code == settings.LANGUAGE_CODE else ["collapse"],
+            },
+        )
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@admin.register(Series)
+class SeriesAdmin(TranslationAdmin):
+    list_display = ["name", "founded_year", "slug"]
+    search_fields = ["name_en", "name_ja", "name_zh_hant"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "founded_year"]}),
+        *language_fieldsets("name", "description"),
+    ]
+
+
+class SessionInline(TranslationTabularInline):
+    model = Session
+    fields = ["order", "kind", "title", "starts_at", "ends_at"]
+    extra = 0
+    show_change_link = True
+
+
+class SpeechInline(TranslationTabularInline):
+    model = Speech
+    fields = ["order", "title", "slug", "speaker", "delivery_mode", "session"]
+    autocomplete_fields = ["speaker"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    extra = 0
+    show_change_link = True
+
+
+class ResolutionInline(TranslationTabularInline):
+    model = Resolution
+    fields = ["number", "kind", "title", "status", "status_changed_on"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Edition)
+class EditionAdmin(TranslationAdmin):
+    list_display = [
+        "ordinal",
+        "host_city",
+        "year",
+        "country",
+        "status",
+        "start_date",
+        "capacity",
+        "registration_count",
+    ]
+    list_display_links = ["ordinal", "host_city"]
+    list_filter = ["status", "country", "series"]
+    search_fields = [
+        "host_city_en",
+        "host_city_ja",
+        "host_city_zh_hant",
+        "theme_en",
+        "region_en",
+    ]
+    ordering = ["-ordinal"]
+    prepopulated_fields = {"slug": ["host_city_en", "year"]}
+    date_hierarchy = "start_date"
+    inlines = [SessionInline, SpeechInline, ResolutionInline]
+    fieldsets = [
+        (None, {"fields": ["series", "ordinal", "year", "slug", "country", "status"]}),
+        (
+            _("Dates and attendance"),
+            {
+                "fields": [
+                    "start_date",
+                    "end_date",
+                    "reported_attendance",
+                    "attendance_is_minimum",
+                ]
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "requires_approval",
+                ]
+            },
+        ),
+        *language_fieldsets("host_city", "region", "venue", "theme", "summary"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(registration_total=Count("registrations"))
+
+    @admin.display(description=_("registrations"), ordering="registration_total")
+    def registration_count(self, edition):
+        return edition.registration_total
+
+
+@admin.register(Session)
+class SessionAdmin(TranslationAdmin):
+    list_display = ["title", "edition", "kind", "order", "starts_at", "room"]
+    list_filter = ["edition", "kind"]
+    list_select_related = ["edition"]
+    search_fields = ["title_en", "title_ja", "title_zh_hant"]
+    ordering = ["-edition__ordinal", "order"]
+    fieldsets = [
+        (None, {"fields": ["edition", "kind", "order", "starts_at", "ends_at"]}),
+        *language_fieldsets("title", "description", "room"),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(TranslationAdmin):
+    list_display = ["name", "slug", "speech_count", "resolution_count"]
+    search_fields = ["name_en", "name_ja", "name_zh_hant", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug"]}),
+        *language_fieldsets("name", "description"),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                speech_total=Count("speeches", distinct=True),
+                resolution_total=Count("resolutions", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("speeches"), ordering="speech_total")
+    def speech_count(self, topic):
+        return topic.speech_total
+
+    @admin.display(description=_("resolutions"), ordering="resolution_total")
+    def resolution_count(self, topic):
+        return topic.resolution_total
+
+
+@admin.register(Speech)
+class SpeechAdmin(TranslationAdmin):
+    list_display = [
+        "title",
+        "speaker",
+        "edition",
+        "session",
+        "delivery_mode",
+        "language",
+        "order",
+    ]
+    list_filter = ["edition", "delivery_mode", "language", "topics"]
+    list_select_related = ["speaker", "edition", "session"]
+    search_fields = [
+        "title_en",
+        "title_ja",
+        "title_zh_hant",
+        "speaker__family_name",
+        "speaker__native_name",
+    ]
+    autocomplete_fields = ["speaker", "topics"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    ordering = ["-edition__ordinal", "order"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "session",
+                    "speaker",
+                    "slug",
+                    "delivery_mode",
+                    "video_url",
+                    "language",
+                    "order",
+                    "topics",
+                ]
+            },
+        ),
+        *language_fieldsets("title", "speaker_role", "summary", "transcript"),
+    ]
+
+
+class FollowUpInline(TranslationStackedInline):
+    model = FollowUp
+    fk_name = "resolution"
+    fields = ["edition", "reported_on", "report"]
+    extra = 0
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(TranslationAdmin):
+    list_display = ["number", "title", "edition", "kind", "status", "status_changed_on"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "kind", "edition", "topics"]
+    list_select_related = ["edition"]
+    search_fields = ["title_en", "title_ja", "title_zh_hant", "text_en"]
+    autocomplete_fields = ["sponsors", "topics"]
+    ordering = ["-edition__ordinal", "number"]
+    inlines = [FollowUpInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "number",
+                    "kind",
+                    "status",
+                    "status_changed_on",
+                    "sponsors",
+                    "topics",
+                ]
+            },
+        ),
+        *language_fieldsets("title", "text"),
+    ]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(TranslationAdmin):
+    list_display = ["resolution", "edition", "reported_on"]
+    list_filter = ["edition"]
+    list_select_related = ["resolution__edition", "edition"]
+    search_fields = ["resolution__title_en", "report_en"]
+    autocomplete_fields = ["resolution"]
+    fieldsets = [
+        (None, {"fields": ["resolution", "edition", "reported_on"]}),
+        *language_fieldsets("report"),
+    ]

@@ -1,0 +1,69 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from delegates.models import Registration, RegistrationStatusChange
+from events.models import Edition
+from tests.factories import make_registration, make_session
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+APP_MODELS = [model for model in REGISTERED if model._meta.app_label in ("events", "delegates")]
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_domain_model_is_in_the_admin():
+    labels = {model._meta.label for model in APP_MODELS}
+    assert labels == {
+        "events.Series",
+        "events.Edition",
+        "events.Session",
+        "events.Topic",
+        "events.Speech",
+        "events.Resolution",
+        "events.FollowUp",
+        "delegates.Person",
+        "delegates.Registration",
+        "delegates.RegistrationStatusChange",
+    }
+
+
+# The status history is written by the workflow only, never typed in by hand.
+READ_ONLY = {"delegates.RegistrationStatusChange"}
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages_answer(organizer_client, demo, model):
+    nagoya = Edition.objects.get(slug="nagoya-2026")
+    make_session(nagoya)
+    registration = make_registration(nagoya)
+    RegistrationStatusChange.objects.create(
+        registration=registration, to_status=registration.status, actor=RegistrationStatusChange.Actor.DELEGATE
+    )
+    assert organizer_client.get(_url(model, "changelist")).status_code == 200
+    assert organizer_client.get(_url(model, "changelist"), {"q": "Kamakura"}).status_code == 200
+    assert organizer_client.get(_url(model, "add")).status_code == (403 if model._meta.label in READ_ONLY else 200)
+    obj = model.objects.first()
+    assert organizer_client.get(_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_admin_is_titled_for_the_series(organizer_client):
+    response = organizer_client.get(reverse("admin:index"))
+    assert "Japan–Taiwan Exchange Summit" in response.content.decode()
+
+
+def test_edition_change_page_shows_its_inlines(organizer_client, demo):
+    kamakura = Edition.objects.get(slug="kamakura-2025")
+    page = organizer_client.get(_url(Edition, "change", kamakura.pk)).content.decode()
+    assert "Video message from President William Lai" in page
+    assert "Japan&#x27;s support for Taiwan&#x27;s entry into the CPTPP" in page
+
+
+def test_registration_status_is_not_editable_in_the_form(organizer_client, demo):
+    registration = make_registration(Edition.objects.get(slug="nagoya-2026"), status=Registration.Status.PENDING)
+    page = organizer_client.get(_url(Registration, "change", registration.pk)).content.decode()
+    assert 'name="status"' not in page

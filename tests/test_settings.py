@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_settings(**env):
+    clean = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "-c", "import summit_site.settings"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_missing_secret_key_stops_start_up_with_a_clear_message():
+    result = _import_settings(SECRET_KEY="", DEBUG="false")
+    assert result.returncode == 1
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_sqlite_waits_for_concurrent_writers():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("only the SQLite configuration has these options")
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_three_languages():
+    assert [code for code, _ in settings.LANGUAGES] == ["en", "ja", "zh-hant"]
+    assert settings.TIME_ZONE == "Asia/Tokyo" and settings.USE_TZ
