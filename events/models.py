@@ -3,7 +3,8 @@ resolutions and the topics that connect them across years."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,12 +56,35 @@ class EditionQuerySet(models.QuerySet):
             ]
         )
 
+    def with_headline_figures(self):
+        """Adds `speech_count` and `resolution_count` with one subquery each, not one query per edition."""
+        return self.annotate(
+            speech_count=_count_of(Speech, "edition"),
+            resolution_count=_count_of(Resolution, "edition"),
+        )
+
+    def taken_part_in_by(self, person):
+        """Editions where the person was an accepted delegate or gave a speech, newest first."""
+        return self.filter(
+            Q(pk__in=person.registrations.accepted().values("edition")) | Q(pk__in=person.speeches.values("edition"))
+        ).order_by("-ordinal")
+
+    def next_upcoming(self):
+        """The edition the public should see first: the earliest one not yet held."""
+        return self.upcoming().order_by("ordinal").first()
+
     def accepting_registrations(self, now=None):
         now = now or timezone.now()
         return self.filter(status=Edition.Status.REGISTRATION_OPEN).filter(
             Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
             Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
         )
+
+
+def _count_of(model, field):
+    """A correlated COUNT subquery over `model` rows whose `field` points at the outer row."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(count=Func(F("pk"), function="COUNT")).values("count")), 0)
 
 
 class EditionStatus(models.TextChoices):
@@ -182,6 +206,15 @@ class Edition(models.Model):
     def next(self):
         return Edition.objects.filter(series_id=self.series_id, ordinal__gt=self.ordinal).order_by("ordinal").first()
 
+    def delegation_counts(self):
+        """Accepted delegates counted by side and category: figures only, never names."""
+        return (
+            self.registrations.accepted()
+            .values("person__side", "person__category")
+            .annotate(count=Count("pk"))
+            .order_by("person__side", "person__category")
+        )
+
     def clean(self):
         if self.start_date and self.start_date.year != self.year:
             raise ValidationError({"start_date": _("The start date must fall in the edition's year.")})
@@ -238,12 +271,29 @@ class Session(models.Model):
         return self.title
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Adds `speech_count` and `resolution_count` across every edition."""
+        return self.annotate(
+            speech_count=_count_of(Speech.topics.through, "topic"),
+            resolution_count=_count_of(Resolution.topics.through, "topic"),
+        )
+
+    def for_edition(self, edition):
+        """Topics of the edition's speeches or resolutions, each once."""
+        speech_topics = Speech.topics.through.objects.filter(speech__edition=edition).values("topic")
+        resolution_topics = Resolution.topics.through.objects.filter(resolution__edition=edition).values("topic")
+        return self.filter(Q(pk__in=speech_topics) | Q(pk__in=resolution_topics))
+
+
 class Topic(models.Model):
     """A subject that runs through editions, such as the democratic supply chain."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -260,6 +310,9 @@ class Topic(models.Model):
 class SpeechQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("edition", "session", "speaker").prefetch_related("topics")
+
+    def newest_first(self):
+        return self.order_by("-edition__ordinal", "order", "pk")
 
 
 class Speech(models.Model):
@@ -343,6 +396,15 @@ class Speech(models.Model):
 class ResolutionQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("edition").prefetch_related("topics", "sponsors")
+
+    def with_public_sponsors(self):
+        """Prefetches only the sponsors the public may see, as `public_sponsors`."""
+        from delegates.models import Person
+
+        return self.prefetch_related(Prefetch("sponsors", queryset=Person.objects.public(), to_attr="public_sponsors"))
+
+    def newest_first(self):
+        return self.order_by("-edition__ordinal", "number")
 
 
 class ResolutionStatus(models.TextChoices):

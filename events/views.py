@@ -1,13 +1,189 @@
+"""The public site: editions, programme, speeches, resolutions, topics and people.
+
+Each view reads through QuerySet methods and renders; every page is cached per language
+and content version (see page_cache) and runs a fixed number of queries whatever the data.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
 
-from .models import Edition
+from delegates.models import Category, Person, Side
+
+from .calendar import edition_calendar_ics
+from .forms import ResolutionFilterForm, SearchForm
+from .models import Edition, Resolution, Speech, Topic
+from .page_cache import cached_public_page
+from .search import search_hits, search_results
+from .structured_data import edition_json_ld
+
+PAGE_SIZE = 20
 
 
+def registration_url(edition):
+    """Where to register while registration is open; None otherwise (or before that page exists)."""
+    if not edition.is_registration_open():
+        return None
+    try:
+        return reverse("delegates:register", kwargs={"edition_slug": edition.slug})
+    except NoReverseMatch:
+        return None
+
+
+@cached_public_page
 def home(request):
-    editions = Edition.objects.public().select_related("series")
-    return render(request, "events/home.html", {"editions": editions})
+    next_edition = Edition.objects.select_related("series").with_headline_figures().next_upcoming()
+    editions = Edition.objects.public().with_headline_figures()
+    if next_edition:
+        editions = editions.exclude(pk=next_edition.pk)
+    return render(
+        request,
+        "events/home.html",
+        {
+            "next_edition": next_edition,
+            "register_url": registration_url(next_edition) if next_edition else None,
+            "editions": editions,
+        },
+    )
 
 
+def _delegation_table(edition):
+    """Accepted delegates as a table: one row per category, one column per side, with totals."""
+    counts = {(row["person__side"], row["person__category"]): row["count"] for row in edition.delegation_counts()}
+    if not counts:
+        return None
+    sides = [side for side in Side if any(key[0] == side for key in counts)]
+    rows = [
+        {"category": category.label, "counts": [counts.get((side, category), 0) for side in sides]}
+        for category in Category
+        if any(key[1] == category for key in counts)
+    ]
+    return {
+        "sides": [side.label for side in sides],
+        "rows": rows,
+        "totals": [sum(count for key, count in counts.items() if key[0] == side) for side in sides],
+        "total": sum(counts.values()),
+    }
+
+
+@cached_public_page
 def edition_detail(request, slug):
     edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
-    return render(request, "events/edition_detail.html", {"edition": edition})
+    sessions = list(edition.sessions.all())
+    speeches = list(edition.speeches.select_related("speaker").order_by("order", "pk"))
+    for session in sessions:
+        session.programme = [speech for speech in speeches if speech.session_id == session.pk]
+    return render(
+        request,
+        "events/edition_detail.html",
+        {
+            "edition": edition,
+            "sessions": sessions,
+            "speeches_outside_sessions": [speech for speech in speeches if speech.session_id is None],
+            "speech_count": len(speeches),
+            "resolutions": edition.resolutions.all(),
+            "topics": Topic.objects.for_edition(edition),
+            "delegations": _delegation_table(edition),
+            "follow_ups_reported": edition.follow_ups.select_related("resolution__edition").order_by(
+                "resolution__edition__ordinal", "resolution__number"
+            ),
+            "previous_edition": edition.previous,
+            "next_edition": edition.next,
+            "register_url": registration_url(edition),
+            "json_ld": edition_json_ld(edition, request),
+        },
+    )
+
+
+@cached_public_page
+def edition_calendar(request, slug):
+    edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
+    response = HttpResponse(
+        edition_calendar_ics(edition, edition.sessions.all(), request), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}.ics"'
+    return response
+
+
+@cached_public_page
+def speech_detail(request, edition_slug, slug):
+    speech = get_object_or_404(Speech.objects.with_related(), edition__slug=edition_slug, slug=slug)
+    return render(request, "events/speech_detail.html", {"speech": speech, "edition": speech.edition})
+
+
+@cached_public_page
+def resolution_detail(request, edition_slug, number):
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("edition").prefetch_related("topics").with_public_sponsors(),
+        edition__slug=edition_slug,
+        number=number,
+    )
+    return render(
+        request,
+        "events/resolution_detail.html",
+        {
+            "resolution": resolution,
+            "edition": resolution.edition,
+            "follow_ups": resolution.follow_ups.select_related("edition").order_by("edition__ordinal"),
+        },
+    )
+
+
+@cached_public_page
+def resolution_list(request):
+    form = ResolutionFilterForm(request.GET or None)
+    resolutions = Resolution.objects.select_related("edition").prefetch_related("topics").newest_first()
+    if form.is_valid():
+        resolutions = form.filter(resolutions)
+    page = Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/resolution_list.html", {"form": form, "page": page})
+
+
+@cached_public_page
+def topic_list(request):
+    return render(request, "events/topic_list.html", {"topics": Topic.objects.with_counts()})
+
+
+@cached_public_page
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    speeches = topic.speeches.select_related("edition", "speaker").newest_first()
+    resolutions = topic.resolutions.select_related("edition").newest_first()
+    return render(
+        request,
+        "events/topic_detail.html",
+        {
+            "topic": topic,
+            "speeches": Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("speeches")),
+            "resolutions": Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("resolutions")),
+        },
+    )
+
+
+@cached_public_page
+def person_detail(request, slug):
+    person = get_object_or_404(Person.objects.public(), slug=slug)
+    speeches = person.speeches.select_related("edition").newest_first()
+    resolutions = person.sponsored_resolutions.select_related("edition").newest_first()
+    return render(
+        request,
+        "events/person_detail.html",
+        {
+            "person": person,
+            "speeches": speeches,
+            "resolutions": resolutions,
+            "editions": Edition.objects.taken_part_in_by(person),
+        },
+    )
+
+
+@cached_public_page
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        hits = search_hits(form.cleaned_data["q"], kind=form.cleaned_data["kind"])
+        page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.results = search_results(page.object_list)
+    return render(request, "events/search.html", {"form": form, "page": page})

@@ -5,6 +5,7 @@ comes from an environment variable (or an optional `.env` file beside manage.py)
 The README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks",
+    "axes",
+    "auditlog",
     "events",
     "delegates",
 ]
@@ -55,6 +58,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Ties each audit entry to the user and the kind of actor (organizer or delegate).
+    "delegates.audit.AuditActorMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "summit_site.urls"
@@ -126,6 +133,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes checks for a lockout before the model backend tries the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins live in the database (the default handler), so every process sees the same
+# count. Five failures from one address, or for one account, lock it for 30 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind N reverse proxies the client address is read from X-Forwarded-For; with none (the
+# default) only REMOTE_ADDR counts, so a client cannot dodge the lockout with a forged header.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# --- Audit log (django-auditlog) ------------------------------------------------------
+# Personal data is recorded as "changed" without its values, so anonymizing a person leaves
+# no copy of it in the log; statuses and other fields are recorded with old and new values.
+AUDITLOG_MASK_CALLABLE = "delegates.audit.mask_personal_data"
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "delegates.person",
+        "exclude_fields": ["created_at", "updated_at"],
+        "mask_fields": [
+            "family_name",
+            "given_name",
+            "native_name",
+            "email",
+            "phone",
+            "honorific",
+            "slug",
+        ],
+    },
+    {
+        "model": "delegates.registration",
+        "exclude_fields": ["created_at", "status_changed_at", "access_key", "answers", "pending_person_details"],
+        "mask_fields": ["email", "dietary_needs", "accessibility_needs"],
+    },
+    {"model": "events.resolution", "include_fields": ["status", "status_changed_on"]},
+)
 
 # --- Languages and time ---------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,7 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from events.page_cache import cached_public_page
+from events.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Japan–Taiwan Exchange Summit · Organizers")
 admin.site.site_title = _("Japan–Taiwan Exchange Summit")
@@ -10,6 +14,12 @@ admin.site.index_title = _("Run the summit series")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "sitemap.xml",
+        cached_public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

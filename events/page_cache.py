@@ -1,0 +1,71 @@
+"""Whole-page caching for the public site, shared by every process through the cache.
+
+A page is stored under the current *content version*, the language and the full path.
+Any change to what the public pages show bumps the version (see `events.signals`), so
+every cached page goes stale at once: simpler and safer than tracking which page shows
+which row. The version is also the pages' Last-Modified, and each page carries an ETag,
+so browsers and proxies revalidate with a cheap 304.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+CONTENT_VERSION_KEY = "public-site:content-version"
+# A safety net for changes that send no signal (QuerySet.update, bulk_create, raw SQL).
+PAGE_TIMEOUT = 10 * 60
+
+
+def content_version():
+    """Seconds since the epoch of the last content change (set to now when the cache lost it)."""
+    return cache.get_or_set(CONTENT_VERSION_KEY, lambda: int(time.time()), timeout=None)
+
+
+def content_changed():
+    """Invalidate every cached public page. A later second is always a new version."""
+    cache.set(CONTENT_VERSION_KEY, max(int(time.time()), (cache.get(CONTENT_VERSION_KEY) or 0) + 1), timeout=None)
+
+
+def _has_personal_state(request):
+    # A visitor with a session (an organizer, a delegate mid-registration) or pending
+    # messages may see something personal; their pages are neither cached nor served from it.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+
+
+def _page_key(version, request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{version}:{get_language()}:{request.method == 'HEAD'}:{path}"
+
+
+def cached_public_page(view):
+    """Serve the view from the shared page cache, and answer conditional GETs with 304."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version = content_version()
+        use_cache = not _has_personal_state(request)
+        key = _page_key(version, request)
+        response = cache.get(key) if use_cache else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            set_response_etag(response)
+            response["Last-Modified"] = http_date(version)
+            # Browsers revalidate each time; the 304 costs one cache read and no SQL.
+            patch_cache_control(response, no_cache=True, **({"public": True} if use_cache else {"private": True}))
+            if use_cache:
+                cache.set(key, response, PAGE_TIMEOUT)
+        return get_conditional_response(request, etag=response.get("ETag"), last_modified=version, response=response)
+
+    return wrapper

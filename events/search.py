@@ -1,0 +1,123 @@
+"""Search across editions, speeches, resolutions and topics.
+
+On PostgreSQL, words are matched with full-text search (`simple` configuration, so no
+language's stemming favours one of our three) and ranked; because PostgreSQL does not
+split Japanese or Chinese text into words, a substring match is added for every word too.
+On SQLite, the substring match alone finds the same rows, unranked. Both search the
+active language's column and English, which is what a page falls back to.
+
+`search_hits` returns light (kind, pk) pairs in display order so that a page of them can
+be cut first and only that page's rows fetched (`search_results`): a fixed number of
+queries however many rows match.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, FloatField, Q, Value
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
+
+from delegates.models import Person
+
+from .models import Edition, Resolution, Speech, Topic
+
+# At most this many hits per kind are ranked and paginated; nobody reads further.
+HIT_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type
+    fields: tuple
+    newest_first: tuple
+    related: tuple = ()
+
+
+KINDS = [
+    Kind("edition", Edition, ("host_city", "region", "venue", "theme", "summary"), ("-ordinal",)),
+    Kind("topic", Topic, ("name", "description"), ("name_en",)),
+    Kind(
+        "resolution",
+        Resolution,
+        ("title", "text"),
+        ("-edition__ordinal", "number"),
+        ("edition",),
+    ),
+    Kind(
+        "speech",
+        Speech,
+        ("title", "summary", "transcript", "speaker_role"),
+        ("-edition__ordinal", "order", "pk"),
+        ("edition", "speaker"),
+    ),
+]
+
+
+def _columns(fields):
+    languages = dict.fromkeys([get_language(), settings.MODELTRANSLATION_DEFAULT_LANGUAGE])
+    return [build_localized_fieldname(field, language) for field in fields for language in languages]
+
+
+def _words(query):
+    return [word for word in query.split() if word][:10]
+
+
+def _substring_match(columns, words):
+    """Every word appears in at least one column."""
+    return reduce(and_, (reduce(or_, (Q(**{f"{column}__icontains": word}) for column in columns)) for word in words))
+
+
+def _public_speaker_match(words):
+    # Speeches are found by their speaker's name only when the speaker is public.
+    public = Q(speaker__in=Person.objects.public())
+    name_columns = ["speaker__family_name", "speaker__given_name", "speaker__native_name"]
+    return public & _substring_match(name_columns, words)
+
+
+def _matching(kind, query):
+    words = _words(query)
+    columns = _columns(kind.fields)
+    match = _substring_match(columns, words)
+    if kind.model is Speech:
+        match |= _public_speaker_match(words)
+    rows = kind.model.objects.all()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*columns, config="simple")
+        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        rows = rows.annotate(document=vector, rank=SearchRank(vector, search_query))
+        rows = rows.filter(Q(document=search_query) | match)
+        return rows.order_by(F("rank").desc(), *kind.newest_first)
+    return rows.filter(match).annotate(rank=Value(0.0, output_field=FloatField())).order_by(*kind.newest_first)
+
+
+def search_hits(query, kind=""):
+    """(kind name, pk) pairs matching the query, best first; editions, then topics, resolutions, speeches."""
+    if not _words(query):
+        return []
+    hits = []
+    for searched in KINDS:
+        if kind and searched.name != kind:
+            continue
+        pks = _matching(searched, query).values_list("pk", flat=True)[:HIT_LIMIT]
+        hits.extend((searched.name, pk) for pk in pks)
+    return hits
+
+
+def search_results(hits):
+    """The rows behind a page of hits, in the hits' order, each tagged with its `kind`."""
+    rows = {}
+    for searched in KINDS:
+        pks = [pk for name, pk in hits if name == searched.name]
+        if pks:
+            manager = searched.model.objects.select_related(*searched.related)
+            for pk, row in manager.in_bulk(pks).items():
+                row.kind = searched.name
+                rows[(searched.name, pk)] = row
+    return [rows[hit] for hit in hits if hit in rows]

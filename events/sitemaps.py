@@ -1,0 +1,71 @@
+"""sitemap.xml: every public page in every language, with hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from delegates.models import Person
+
+from .models import Edition, Resolution, Speech, Topic
+
+
+class _Multilingual(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(_Multilingual):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["events:home", "events:resolution_list", "events:topic_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class EditionSitemap(_Multilingual):
+    def items(self):
+        return Edition.objects.public()
+
+    def lastmod(self, edition):
+        return edition.updated_at
+
+
+class SpeechSitemap(_Multilingual):
+    def items(self):
+        return Speech.objects.select_related("edition").newest_first()
+
+    def lastmod(self, speech):
+        return speech.updated_at
+
+
+class ResolutionSitemap(_Multilingual):
+    def items(self):
+        return Resolution.objects.select_related("edition").newest_first()
+
+    def lastmod(self, resolution):
+        return resolution.updated_at
+
+
+class TopicSitemap(_Multilingual):
+    def items(self):
+        return Topic.objects.all()
+
+
+class PersonSitemap(_Multilingual):
+    def items(self):
+        return Person.objects.public().order_by("slug")
+
+    def lastmod(self, person):
+        return person.updated_at
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "editions": EditionSitemap,
+    "speeches": SpeechSitemap,
+    "resolutions": ResolutionSitemap,
+    "topics": TopicSitemap,
+    "people": PersonSitemap,
+}

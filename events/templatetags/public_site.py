@@ -1,0 +1,100 @@
+"""Template helpers for the public pages: translated content with its English fallback
+marked, people's names, the language switcher's links and JSON-LD."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse, translate_url
+from django.utils.html import _json_script_escapes, format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext, override
+from modeltranslation.utils import build_localized_fieldname
+
+register = template.Library()
+
+
+def is_fallback(obj, field):
+    """True when the active language's column is empty and English is shown instead."""
+    language = get_language()
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return False
+    return not getattr(obj, build_localized_fieldname(field, language)) and bool(getattr(obj, field))
+
+
+@register.simple_tag
+def content(obj, field, paragraphs=False):
+    """A translated field in the active language; an English fallback says so and carries lang="en"."""
+    value = getattr(obj, field) or ""
+    # linebreaks() escapes the text itself when autoescape is on.
+    rendered = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else format_html("{}", value)  # noqa: S308
+    if not is_fallback(obj, field):
+        return rendered
+    badge = format_html(
+        '<span class="fallback-badge" lang="{}" title="{}">{}</span>',
+        get_language(),
+        gettext("Not yet translated; shown in English."),
+        gettext("English"),
+    )
+    tag = "div" if paragraphs else "span"
+    return format_html('<{} lang="en" class="fallback">{}{}</{}>', tag, rendered, badge, tag)
+
+
+@register.filter
+def person_name(person):
+    """The name as written in the reader's script where we have it: 賴清德 (William Lai) in ja/zh-hant."""
+    if person.native_name and get_language() != "en":
+        return f"{person.native_name} ({person.full_name})"
+    if person.native_name:
+        return f"{person.full_name} ({person.native_name})"
+    return person.full_name
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language, for the switcher and the hreflang alternates."""
+    request = context.get("request")
+    current = get_language()
+    path = request.get_full_path() if request else "/"
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        if url == path and code != current:
+            # A path that resolves to nothing (a 404) cannot be translated: offer that language's home.
+            with override(code):
+                url = reverse("events:home")
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url) if request else url,
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def json_ld(data):
+    """Structured data in a <script type="application/ld+json">, escaped like json_script."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, parameter, number):
+    """The current URL's query string with one page parameter changed."""
+    query = context["request"].GET.copy()
+    query[parameter] = number
+    return f"?{query.urlencode()}"
+
+
+OPEN_GRAPH_LOCALES = {"en": "en_US", "ja": "ja_JP", "zh-hant": "zh_TW"}
+
+
+@register.simple_tag
+def og_locale(code):
+    return OPEN_GRAPH_LOCALES.get(code, code)
