@@ -1,6 +1,9 @@
 """People across every edition, and their registrations for an edition."""
 
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -120,6 +123,18 @@ class RegistrationQuerySet(models.QuerySet):
         """The waiting list, first in line first."""
         return self.filter(status=Registration.Status.WAITLISTED).order_by("status_changed_at", "pk")
 
+    def waitlist_position(self, registration):
+        """1 for the first in line; counts those who joined the waiting list earlier."""
+        ahead = (
+            self.filter(edition_id=registration.edition_id)
+            .waitlisted()
+            .filter(
+                Q(status_changed_at__lt=registration.status_changed_at)
+                | Q(status_changed_at=registration.status_changed_at, pk__lt=registration.pk)
+            )
+        )
+        return ahead.count() + 1
+
     def holding_a_place(self):
         """Registrations that use up capacity."""
         return self.filter(status__in=Registration.PLACE_HOLDING_STATUSES)
@@ -180,6 +195,14 @@ class Registration(models.Model):
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
     answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+    pending_person_details = models.JSONField(
+        _("details awaiting e-mail confirmation"),
+        default=dict,
+        blank=True,
+        help_text=_("A returning delegate's new details; applied to the person once the e-mail is confirmed."),
+    )
+    # The secret behind every signed link and badge code; never shown, never the database id.
+    access_key = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
@@ -191,6 +214,7 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["-created_at", "-pk"]
+        permissions = [("check_in", _("Can check in delegates"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "person"],
@@ -223,6 +247,69 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person} @ {self.edition}"
+
+    @property
+    def is_active(self):
+        """Still in play: neither cancelled nor rejected."""
+        return self.status not in (self.Status.CANCELLED, self.Status.REJECTED)
+
+
+class Question(models.Model):
+    """An extra question organizers ask on one edition's registration form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("Choice")
+        YES_NO = "yes_no", _("Yes or no")
+
+    edition = models.ForeignKey(
+        "events.Edition",
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("edition"),
+    )
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(
+        _("choices"),
+        blank=True,
+        help_text=_("For a choice question: one choice per line, in the same order in every language."),
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+        ordering = ["edition", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["text", "choice", "yes_no"]), name="question_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="choice") | (Q(choices_en__isnull=False) & ~Q(choices_en="")),
+                name="question_choice_has_choices",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def answer_key(self):
+        """Answers are stored under a stable key, so renaming a question keeps them."""
+        return f"q{self.pk}"
+
+    def choice_pairs(self):
+        """(stored value, shown label): the English line is stored, the active language's line is shown."""
+        stored = [line.strip() for line in (self.choices_en or "").splitlines() if line.strip()]
+        shown = [line.strip() for line in (self.choices or "").splitlines() if line.strip()]
+        if len(shown) != len(stored):
+            shown = stored
+        return list(zip(stored, shown, strict=True))
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and not (self.choices_en or "").strip():
+            raise ValidationError({"choices_en": _("A choice question needs at least one choice.")})
 
 
 class RegistrationStatusChange(models.Model):

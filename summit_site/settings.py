@@ -125,6 +125,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # backend runs a task at once; production may name a worker-backed backend instead.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 
+# --- Delegate registration ------------------------------------------------------------
+# E-mails are rendered in a task, away from any request, so links need the public address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+REGISTRATION_CONFIRM_MAX_AGE = env.int("REGISTRATION_CONFIRM_MAX_AGE", default=60 * 60 * 24 * 7)
+REGISTRATION_LINK_MAX_AGE = env.int("REGISTRATION_LINK_MAX_AGE", default=60 * 60 * 24 * 365)
+# Posts per client address per window; the counters live in the shared cache.
+RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60)}
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
+# Badges embed a font that has Japanese and Chinese glyphs (Debian: fonts-noto-cjk).
+BADGE_FONT_PATH = env.str("BADGE_FONT_PATH", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,4 +24,5 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
+    path("", include("delegates.urls")),
 )

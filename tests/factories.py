@@ -86,3 +86,129 @@ def make_registration(edition, person=None, **fields):
     person = person or make_person(email=f"delegate{_next()}@example.org")
     values = {"edition": edition, "person": person, "email": person.email}
     return Registration.objects.create(**{**values, **fields})
+
+
+def make_open_edition(**fields):
+    """An edition taking registrations now, accepting automatically unless told otherwise."""
+    values = {"status": Edition.Status.REGISTRATION_OPEN, "requires_approval": False}
+    return make_edition(**{**values, **fields})
+
+
+def make_question(edition, **fields):
+    from delegates.models import Question
+
+    number = _next()
+    values = {"edition": edition, "label_en": f"Question {number}", "order": number}
+    return Question.objects.create(**{**values, **fields})
+
+
+def registration_form_data(**fields):
+    """What a delegate types into the registration form, valid unless overridden."""
+    number = _next()
+    values = {
+        "family_name": f"Family{number}",
+        "given_name": f"Given{number}",
+        "native_name": "",
+        "honorific": "",
+        "position": "City councilor",
+        "organization": "Nagoya City Council",
+        "side": "japan",
+        "category": "local_councilor",
+        "email": f"delegate{number}@example.org",
+        "phone": "",
+        "interpretation_language": "",
+        "dietary_needs": "",
+        "accessibility_needs": "",
+        "privacy_consent": "on",
+        "website": "",
+    }
+    return {**values, **fields}
+
+
+def register_delegate(edition, language="en", **fields):
+    """Register through the real form and service, as a delegate would; returns the registration."""
+    from delegates.forms import RegistrationForm
+    from delegates.services import registration_create
+
+    form = RegistrationForm(data=registration_form_data(**fields), edition=edition)
+    assert form.is_valid(), form.errors
+    return registration_create(edition=edition, data=form.registration_data(), language=language)
+
+
+def make_public_record(size):
+    """A series with `size` of everything the public pages list, written in bulk.
+
+    Two editions carry the content: `held` (its speeches, resolutions, sessions and accepted
+    delegates) and `upcoming` (open for registration, where every resolution is followed up);
+    `size` more held editions fill the timeline. `star` gives every speech and sponsors every
+    resolution; all people are public. Query-count tests run the same page at two sizes.
+    """
+    series = make_series()
+    held = make_edition(series, ordinal=1, year=2015, host_city_ja="都市1", region_en="Region")
+    upcoming = make_edition(series, ordinal=2, year=2016, status=Edition.Status.REGISTRATION_OPEN)
+    Edition.objects.bulk_create(
+        Edition(
+            series=series,
+            ordinal=ordinal,
+            year=2014 + ordinal,
+            slug=f"{series.slug}-bulk-{ordinal}",
+            host_city_en=f"City {ordinal}",
+            country=Edition.Country.TAIWAN,
+            status=Edition.Status.HELD,
+        )
+        for ordinal in range(3, size + 3)
+    )
+    topic = make_topic()
+    star = make_person(listed_publicly=True, position_en="Mayor", organization_en="City Hall")
+    number = _next()
+    people = Person.objects.bulk_create(
+        Person(
+            family_name=f"Bulk{number}-{index}",
+            slug=f"bulk-{number}-{index}",
+            listed_publicly=True,
+            side=Side.values[index % 3],
+            category=Category.values[index % 8],
+            email=f"bulk{number}-{index}@example.org",
+        )
+        for index in range(size)
+    )
+    Registration.objects.bulk_create(
+        Registration(edition=held, person=person, email=person.email, status=Registration.Status.ACCEPTED)
+        for person in people
+    )
+    sessions = Session.objects.bulk_create(
+        Session(edition=held, title_en=f"Session {index}", order=index) for index in range(size // 10 + 1)
+    )
+    speeches = Speech.objects.bulk_create(
+        Speech(
+            edition=held,
+            speaker=star,
+            session=sessions[index % len(sessions)],
+            slug=f"bulk-speech-{index}",
+            title_en=f"Bulk speech {index}",
+            summary_en="On supply chains.",
+            order=index,
+        )
+        for index in range(size)
+    )
+    Speech.topics.through.objects.bulk_create(Speech.topics.through(speech=speech, topic=topic) for speech in speeches)
+    resolutions = Resolution.objects.bulk_create(
+        Resolution(
+            edition=held,
+            number=index + 1,
+            title_en=f"Bulk resolution {index}",
+            text_en="On supply chains.",
+            status=Resolution.Status.ADOPTED,
+        )
+        for index in range(size)
+    )
+    Resolution.topics.through.objects.bulk_create(
+        Resolution.topics.through(resolution=resolution, topic=topic) for resolution in resolutions
+    )
+    Resolution.sponsors.through.objects.bulk_create(
+        Resolution.sponsors.through(resolution=resolution, person=sponsor)
+        for resolution, other in zip(resolutions, people, strict=True)
+        for sponsor in (star, other)
+    )
+    FollowUp.objects.bulk_create(FollowUp(resolution=resolution, edition=upcoming) for resolution in resolutions)
+    return {"series": series, "held": held, "upcoming": upcoming, "topic": topic, "star": star}

@@ -1,0 +1,203 @@
+"""Every input a delegate or the check-in desk sends passes through one of these forms."""
+
+import phonenumbers
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import tokens
+from .models import Category, Person, Question, Registration, Side
+
+BLANK_CHOICE = [("", _("Please choose"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+FIELDSETS = [
+    (_("Your name"), ["family_name", "given_name", "family_name_first", "native_name", "honorific"]),
+    (_("How to reach you"), ["email", "phone"]),
+    (_("Your role"), ["position", "organization", "side", "category"]),
+    (_("At the summit"), ["interpretation_language", "dietary_needs", "accessibility_needs"]),
+    (_("Consent"), ["listed_publicly", "privacy_consent", "website"]),
+]
+
+
+def _model_field(model, name, **overrides):
+    """The model's own form field, so lengths and labels are defined once."""
+    return model._meta.get_field(name).formfield(**overrides)
+
+
+def _question_field(question: Question):
+    common = {"label": question.label, "help_text": question.help_text, "required": question.required}
+    if question.kind == Question.Kind.CHOICE:
+        return forms.ChoiceField(choices=BLANK_CHOICE + question.choice_pairs(), **common)
+    if question.kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    return forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+
+
+class DelegateDetailsForm(forms.Form):
+    """What a delegate tells us about themselves; shared by registration and self-service."""
+
+    family_name = _model_field(Person, "family_name", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    given_name = _model_field(Person, "given_name", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    family_name_first = _model_field(Person, "family_name_first", help_text=_('For example "Lee Yi-yang".'))
+    native_name = _model_field(Person, "native_name")
+    honorific = _model_field(
+        Person, "honorific", help_text=_("For example Hon., Dr., Councilor; as it should appear on your badge.")
+    )
+    position = _model_field(Person, "position", widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+    organization = _model_field(Person, "organization", widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    side = forms.ChoiceField(
+        label=_("Country or side"),
+        choices=BLANK_CHOICE + Side.choices,
+        help_text=_("The delegation you come with."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=BLANK_CHOICE + Category.choices)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=32,
+        help_text=_("Optional. In international format with the country code, for example +81 3 1234 5678."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    interpretation_language = _model_field(Registration, "interpretation_language")
+    dietary_needs = _model_field(
+        Registration, "dietary_needs", widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Optional.")
+    )
+    accessibility_needs = _model_field(
+        Registration, "accessibility_needs", widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Optional.")
+    )
+    listed_publicly = forms.BooleanField(
+        label=_("List me publicly as a participant"),
+        required=False,
+        help_text=_("Optional. Your name, position and organization may then appear on this website."),
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.questions = list(edition.questions.all())
+        for question in self.questions:
+            self.fields[question.answer_key] = _question_field(question)
+
+    def fieldsets(self):
+        """(legend, bound fields) in the order the form is read; extra questions get their own."""
+        for legend, names in FIELDSETS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                yield legend, fields
+            if names is FIELDSETS[3][1] and self.questions:
+                yield _("Questions from the organizers"), [self[question.answer_key] for question in self.questions]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        invalid = forms.ValidationError(
+            _("Enter a valid phone number with the country code, for example +81 3 1234 5678."), code="invalid"
+        )
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException as error:
+            raise invalid from error
+        if not phonenumbers.is_valid_number(number):
+            raise invalid
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    def registration_data(self) -> dict:
+        """The cleaned input in the shape delegates.services expects."""
+        data = {name: value for name, value in self.cleaned_data.items() if name in self.base_fields}
+        data["answers"] = {
+            question.answer_key: self.cleaned_data.get(question.answer_key, "") for question in self.questions
+        }
+        return data
+
+
+class RegistrationForm(DelegateDetailsForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send the confirmation link here. It is never shown publicly."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    privacy_consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice to register.")},
+    )
+    # A honeypot: hidden from people by CSS, filled in by naive bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["privacy_consent"].label = format_html(
+            gettext('I have read the <a href="{url}" target="_blank">privacy notice</a> and agree to it.'),
+            url=reverse("delegates:privacy"),
+        )
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Please leave this field empty."), code="honeypot")
+        return ""
+
+    def registration_data(self) -> dict:
+        data = super().registration_data()
+        data["email"] = self.cleaned_data["email"]
+        return data
+
+
+class SelfServiceForm(DelegateDetailsForm):
+    """Corrections from the self-service page; the e-mail address stays as confirmed."""
+
+    @classmethod
+    def initial_for(cls, registration: Registration) -> dict:
+        person = registration.person
+        initial = {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
+        initial.update({name: getattr(registration, name) for name in cls.base_fields if hasattr(registration, name)})
+        initial.update(registration.answers)
+        # A returning delegate's new details wait for confirmation; show those, not the old ones.
+        for name, value in registration.pending_person_details.items():
+            initial[name.removesuffix("_en").removesuffix("_ja").removesuffix("_zh_hant")] = value
+        return initial
+
+
+class LookupForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    website = RegistrationForm.base_fields["website"]
+
+    clean_website = RegistrationForm.clean_website
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=200,
+        help_text=_("Scan the QR code on the badge; the scanner types the code and presses Enter."),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+
+    def clean_code(self):
+        try:
+            registration = tokens.registration_from_badge_code(self.cleaned_data["code"])
+        except tokens.InvalidToken as error:
+            raise forms.ValidationError(
+                _("This code is not a valid badge code. Check the badge, or look the person up in the admin."),
+                code="forged",
+            ) from error
+        if registration.edition_id != self.edition.pk:
+            raise forms.ValidationError(
+                _("This badge is for another edition: %(edition)s."),
+                code="other_edition",
+                params={"edition": str(registration.edition)},
+            )
+        self.registration = registration
+        return self.cleaned_data["code"]

@@ -1,0 +1,474 @@
+"""Every write to a registration: the state machine, capacity and the waiting list.
+
+The public form, the self-service pages, the check-in desk, the admin and management
+commands all call these functions; none of them sets `Registration.status` itself.
+Each function is one transaction. Capacity decisions happen while the edition's row is
+locked (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every write transaction is
+IMMEDIATE and so already serialized), which is what makes overbooking impossible.
+E-mails are queued with `transaction.on_commit`, so they leave only after the change
+is stored and never while the lock is held.
+"""
+
+import secrets
+from datetime import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+
+from events.models import Edition
+
+from .models import Person, Registration, RegistrationStatusChange
+from .tasks import send_registration_email
+
+Status = Registration.Status
+Actor = RegistrationStatusChange.Actor
+
+# Which status may become which; everything else is refused and changes nothing.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.UNCONFIRMED: frozenset(
+        {Status.PENDING, Status.ACCEPTED, Status.WAITLISTED, Status.REJECTED, Status.CANCELLED}
+    ),
+    Status.PENDING: frozenset({Status.ACCEPTED, Status.WAITLISTED, Status.REJECTED, Status.CANCELLED}),
+    Status.WAITLISTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
+    Status.ACCEPTED: frozenset({Status.REJECTED, Status.CANCELLED}),
+    # Organizers may reconsider a rejection; a cancellation is final (the delegate registers anew).
+    Status.REJECTED: frozenset({Status.ACCEPTED, Status.WAITLISTED}),
+    Status.CANCELLED: frozenset(),
+}
+
+# What the registration form stores on the person, and what on the registration.
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_first",
+    "native_name",
+    "honorific",
+    "position",
+    "organization",
+    "side",
+    "category",
+    "phone",
+    "listed_publicly",
+)
+TRANSLATED_PERSON_FIELDS = ("position", "organization")
+REGISTRATION_FIELDS = ("interpretation_language", "dietary_needs", "accessibility_needs", "answers")
+
+
+class RegistrationError(Exception):
+    """A request the rules refuse. `message` is written for the person who asked."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+class TransitionNotAllowed(RegistrationError):
+    def __init__(self, from_status, to_status):
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__(
+            gettext("A registration that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(from_status).label, "to": Status(to_status).label}
+        )
+
+
+class EditionFull(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext("All places are taken. Put the registration on the waiting list, or raise the capacity first.")
+        )
+
+
+class RegistrationClosed(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("Registration for this edition is not open."))
+
+
+class DuplicateRegistration(RegistrationError):
+    def __init__(self, registration):
+        self.registration = registration
+        super().__init__(
+            gettext(
+                "This e-mail address is already registered for this edition. We have sent the link to "
+                "your registration to it again, so you can see, change or cancel it."
+            )
+        )
+
+
+class RegistrationLocked(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This registration is cancelled or rejected and can no longer be changed."))
+
+
+class CheckInRefused(RegistrationError):
+    pass
+
+
+class AlreadyCheckedIn(CheckInRefused):
+    def __init__(self, checked_in_at: datetime):
+        self.checked_in_at = checked_in_at
+        super().__init__(
+            gettext("Already checked in at %(time)s.") % {"time": timezone.localtime(checked_in_at).strftime("%H:%M")}
+        )
+
+
+CHECK_IN_REFUSALS = {
+    Status.UNCONFIRMED: _("Not checked in: this registration's e-mail address was never confirmed."),
+    Status.PENDING: _("Not checked in: this registration is still awaiting approval."),
+    Status.WAITLISTED: _("Not checked in: this person is on the waiting list, not accepted."),
+    Status.REJECTED: _("Not checked in: this registration was rejected."),
+    Status.CANCELLED: _("Not checked in: this registration was cancelled."),
+}
+
+
+# --- Helpers, each used inside a caller's transaction ------------------------------------
+
+
+def _lock(registration: Registration) -> Edition:
+    """Lock the edition, then reload the registration: capacity decisions happen under this lock.
+
+    Always edition first, then registration, in every function, so two transactions never
+    wait for each other's second lock.
+    """
+    edition = Edition.objects.select_for_update().select_related("series").get(pk=registration.edition_id)
+    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    registration.edition = edition
+    return edition
+
+
+def _places_left(edition: Edition) -> int | None:
+    """None when the edition has no capacity limit."""
+    if edition.capacity is None:
+        return None
+    return edition.capacity - Registration.objects.for_edition(edition).holding_a_place().count()
+
+
+def _email(registration: Registration, kind: str) -> None:
+    transaction.on_commit(partial(send_registration_email.enqueue, registration_id=registration.pk, kind=kind))
+
+
+def _transition(registration, to_status, *, actor, user=None, note="") -> None:
+    from_status = registration.status
+    if to_status not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(from_status, to_status)
+    registration.status = to_status
+    registration.status_changed_at = timezone.now()
+    registration.save(update_fields=["status", "status_changed_at", "confirmed_at"])
+    RegistrationStatusChange.objects.create(
+        registration=registration,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        user=user,
+        note=note,
+    )
+
+
+def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registration]:
+    """Give free places to the waiting list, first in line first. The edition must be locked."""
+    promoted = []
+    for registration in Registration.objects.for_edition(edition).waitlisted().select_for_update():
+        places_left = _places_left(edition)
+        if places_left is not None and places_left <= 0:
+            break
+        _transition(registration, Status.ACCEPTED, actor=actor, user=user)
+        _email(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def _place(registration: Registration, edition: Edition) -> None:
+    """Automatic acceptance: a place if one is free and nobody waits ahead, else the waiting list."""
+    places_left = _places_left(edition)
+    nobody_waiting = not Registration.objects.for_edition(edition).waitlisted().exists()
+    if places_left is None or (places_left > 0 and nobody_waiting):
+        _transition(registration, Status.ACCEPTED, actor=Actor.SYSTEM)
+        _email(registration, "accepted")
+    else:
+        _transition(registration, Status.WAITLISTED, actor=Actor.SYSTEM)
+        _email(registration, "waitlisted")
+
+
+def _unique_person_slug(family_name: str, given_name: str) -> str:
+    # A random suffix: names repeat, CJK-only names slugify to nothing, and it never races.
+    base = slugify(f"{given_name} {family_name}")[:100] or "delegate"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def _person_values(data: dict, language: str) -> dict:
+    values = {field: data[field] for field in PERSON_FIELDS if field in data}
+    for field in TRANSLATED_PERSON_FIELDS:
+        if field in values:
+            values[build_localized_fieldname(field, language)] = values.pop(field)
+    return values
+
+
+def _apply_person_details(person: Person, values: dict) -> None:
+    for field, value in values.items():
+        setattr(person, field, value)
+    # English is every page's fallback, so it is filled when it is still empty.
+    for field in TRANSLATED_PERSON_FIELDS:
+        english = build_localized_fieldname(field, "en")
+        if not getattr(person, english):
+            for language_field in (build_localized_fieldname(field, code) for code in ("ja", "zh-hant")):
+                if values.get(language_field):
+                    setattr(person, english, values[language_field])
+    person.full_clean(exclude=["slug", "email"])
+    person.save()
+
+
+def _existing_registration(edition: Edition, email: str) -> Registration | None:
+    return (
+        Registration.objects.for_edition(edition)
+        .filter(Q(email__iexact=email) | Q(person__email__iexact=email))
+        .select_related("person")
+        .first()
+    )
+
+
+# --- The state machine -------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    edition: Edition,
+    data: dict,
+    language: str,
+    actor: str = Actor.DELEGATE,
+    user=None,
+    confirmed: bool = False,
+    notify: bool = True,
+) -> Registration:
+    """Register someone for an edition; the person is found by e-mail (any case) or created.
+
+    A delegate's registration starts unconfirmed and gets the confirmation e-mail. An
+    organizer may pass `confirmed=True` to skip the double opt-in (they vouch for the
+    address); `notify=False` sends no e-mail (imports). Raises RegistrationClosed when a
+    delegate registers outside the window, DuplicateRegistration (after e-mailing the
+    self-service link) when the address already has a registration for this edition.
+    """
+    if actor == Actor.DELEGATE and not edition.is_registration_open():
+        raise RegistrationClosed
+    email = data["email"].strip().lower()
+    existing = _existing_registration(edition, email)
+    if existing is None:
+        try:
+            return _registration_insert(
+                edition=edition,
+                data=data,
+                email=email,
+                language=language,
+                actor=actor,
+                user=user,
+                confirmed=confirmed,
+                notify=notify,
+            )
+        except IntegrityError:
+            # Two submissions at the same moment: the other one won; treat this as the duplicate.
+            existing = _existing_registration(edition, email)
+            if existing is None:
+                raise
+    if notify:
+        registration_send_manage_link(registration=existing)
+    raise DuplicateRegistration(existing)
+
+
+@transaction.atomic
+def _registration_insert(*, edition, data, email, language, actor, user, confirmed, notify) -> Registration:
+    person_values = _person_values(data, language)
+    person = Person.objects.filter(email__iexact=email).first()
+    pending_person_details = {}
+    if person is None:
+        person = Person(
+            email=email,
+            preferred_language=language,
+            slug=_unique_person_slug(data["family_name"], data.get("given_name", "")),
+        )
+        _apply_person_details(person, person_values)
+    else:
+        # A returning delegate: the record is only updated once the address is confirmed,
+        # so nobody can rewrite someone else's details by typing their e-mail address.
+        pending_person_details = person_values
+    registration = Registration(
+        edition=edition,
+        person=person,
+        email=email,
+        language=language,
+        pending_person_details=pending_person_details,
+        **{field: data[field] for field in REGISTRATION_FIELDS if field in data},
+    )
+    registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
+    registration.save()
+    RegistrationStatusChange.objects.create(
+        registration=registration, from_status="", to_status=Status.UNCONFIRMED, actor=actor, user=user
+    )
+    if confirmed:
+        _confirm(registration, actor=actor, user=user, notify=notify)
+    elif notify:
+        _email(registration, "confirm")
+    return registration
+
+
+def _confirm(registration, *, actor, user=None, notify=True):
+    edition = _lock(registration)
+    if registration.status != Status.UNCONFIRMED:
+        return
+    registration.confirmed_at = timezone.now()
+    if registration.pending_person_details:
+        _apply_person_details(registration.person, registration.pending_person_details)
+        registration.pending_person_details = {}
+        registration.save(update_fields=["pending_person_details"])
+    if edition.requires_approval:
+        _transition(registration, Status.PENDING, actor=actor, user=user)
+        if notify:
+            _email(registration, "received")
+    else:
+        _place(registration, edition)
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration, actor: str = Actor.DELEGATE, user=None) -> Registration:
+    """The delegate opened their confirmation link: await approval, or (automatic acceptance)
+    take a place or join the waiting list. Confirming twice changes nothing."""
+    _confirm(registration, actor=actor, user=user)
+    return registration
+
+
+@transaction.atomic
+def registration_accept(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+    """Give the registration a place; raises EditionFull rather than exceed the capacity."""
+    edition = _lock(registration)
+    from_status = registration.status
+    if Status.ACCEPTED not in TRANSITIONS[from_status]:
+        raise TransitionNotAllowed(from_status, Status.ACCEPTED)
+    places_left = _places_left(edition)
+    if places_left is not None and places_left <= 0:
+        raise EditionFull
+    _transition(registration, Status.ACCEPTED, actor=actor, user=user, note=note)
+    _email(registration, "promoted" if from_status == Status.WAITLISTED else "accepted")
+    return registration
+
+
+@transaction.atomic
+def registration_waitlist(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+    _lock(registration)
+    _transition(registration, Status.WAITLISTED, actor=actor, user=user, note=note)
+    _email(registration, "waitlisted")
+    return registration
+
+
+def _release(registration, to_status, *, actor, user, note, email_kind) -> Registration:
+    edition = _lock(registration)
+    held_a_place = registration.status in Registration.PLACE_HOLDING_STATUSES
+    _transition(registration, to_status, actor=actor, user=user, note=note)
+    _email(registration, email_kind)
+    if held_a_place:
+        _promote_waitlisted(edition, actor=Actor.SYSTEM)
+    return registration
+
+
+@transaction.atomic
+def registration_reject(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+    """Reject; if it held a place, the first on the waiting list gets it."""
+    return _release(registration, Status.REJECTED, actor=actor, user=user, note=note, email_kind="rejected")
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+    """Cancel; if it held a place, the first on the waiting list gets it."""
+    return _release(registration, Status.CANCELLED, actor=actor, user=user, note=note, email_kind="cancelled")
+
+
+@transaction.atomic
+def registration_promote(*, edition: Edition, actor: str = Actor.SYSTEM, user=None) -> list[Registration]:
+    """Fill free places from the waiting list (after a capacity was raised, for example)."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    return _promote_waitlisted(edition, actor=actor, user=user)
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration, user=None) -> Registration:
+    """Mark an accepted delegate as arrived; a second scan raises AlreadyCheckedIn."""
+    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    if registration.status != Status.ACCEPTED:
+        raise CheckInRefused(CHECK_IN_REFUSALS[registration.status])
+    if registration.checked_in_at is not None:
+        raise AlreadyCheckedIn(registration.checked_in_at)
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at"])
+    return registration
+
+
+@transaction.atomic
+def registration_update_details(*, registration: Registration, data: dict, language: str) -> Registration:
+    """The delegate corrects their details from the self-service page."""
+    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    if not registration.is_active:
+        raise RegistrationLocked
+    person_values = _person_values(data, language)
+    if registration.status == Status.UNCONFIRMED and registration.pending_person_details:
+        registration.pending_person_details = {**registration.pending_person_details, **person_values}
+    else:
+        _apply_person_details(registration.person, person_values)
+    for field in REGISTRATION_FIELDS:
+        if field in data:
+            setattr(registration, field, data[field])
+    registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
+    registration.save()
+    return registration
+
+
+def registration_resend_confirmation(*, registration: Registration) -> None:
+    """Send the confirmation e-mail again, with a fresh link, while it is still unconfirmed."""
+    registration.refresh_from_db(fields=["status"])
+    if registration.status != Status.UNCONFIRMED:
+        raise TransitionNotAllowed(registration.status, Status.PENDING)
+    send_registration_email.enqueue(registration_id=registration.pk, kind="confirm")
+
+
+def registration_send_manage_link(*, registration: Registration) -> None:
+    """E-mail the private self-service link (a lookup, or a second registration attempt)."""
+    send_registration_email.enqueue(registration_id=registration.pk, kind="manage_link")
+
+
+@transaction.atomic
+def person_anonymize(*, person: Person, user=None) -> Person:
+    """Erase a person on request: names and contact data go, their registrations (and so
+    every count) stay, and every link or badge code they were sent stops working."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    erased = {field: "" for field in ("given_name", "native_name", "honorific", "email", "phone")}
+    for field in TRANSLATED_PERSON_FIELDS:
+        for code in ("en", "ja", "zh-hant"):
+            erased[build_localized_fieldname(field, code)] = ""
+    Person.objects.filter(pk=person.pk).update(
+        **erased,
+        family_name="Anonymized",
+        slug=f"anonymized-{person.pk}",
+        listed_publicly=False,
+        anonymized_at=timezone.now(),
+    )
+    for registration in person.registrations.select_for_update():
+        registration.email = ""
+        registration.dietary_needs = ""
+        registration.accessibility_needs = ""
+        registration.answers = {}
+        registration.pending_person_details = {}
+        registration.access_key = Registration._meta.get_field("access_key").default()
+        registration.save(
+            update_fields=[
+                "email",
+                "dietary_needs",
+                "accessibility_needs",
+                "answers",
+                "pending_person_details",
+                "access_key",
+            ]
+        )
+        RegistrationStatusChange.objects.filter(registration=registration).exclude(note="").update(note="")
+    person.refresh_from_db()
+    return person

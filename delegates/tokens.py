@@ -1,0 +1,94 @@
+"""Signed links and badge codes.
+
+Each one carries the registration's random access key, never its database id, and a salt
+per purpose, so a badge code cannot be replayed as a self-service link or the other way round.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration
+
+CONFIRM_SALT = "delegates.registration.confirm"
+MANAGE_SALT = "delegates.registration.manage"
+BADGE_SALT = "delegates.registration.badge"
+
+
+class InvalidToken(Exception):
+    message = _("This link is not valid. Please use the link from your most recent e-mail.")
+
+
+class ExpiredToken(InvalidToken):
+    message = _("This link has expired. You can ask for a new one below.")
+
+    def __init__(self, registration=None):
+        super().__init__()
+        self.registration = registration
+
+
+def _sign(registration, salt):
+    return signing.TimestampSigner(salt=salt).sign(registration.access_key.hex)
+
+
+def _registration_for(access_key_hex):
+    try:
+        return Registration.objects.select_related("edition__series", "person").get(access_key=access_key_hex)
+    except (Registration.DoesNotExist, ValueError, signing.BadSignature) as error:
+        # An erased registration gets a new access key, so its old links stop working.
+        raise InvalidToken from error
+
+
+def _unsign(token, salt, max_age):
+    signer = signing.TimestampSigner(salt=salt)
+    try:
+        return _registration_for(signer.unsign(token, max_age=max_age))
+    except signing.SignatureExpired as error:
+        # Genuine but old: knowing whose it was lets the page offer a fresh link for that edition.
+        raise ExpiredToken(_registration_for(signer.unsign(token))) from error
+    except signing.BadSignature as error:
+        raise InvalidToken from error
+
+
+def confirm_token(registration):
+    return _sign(registration, CONFIRM_SALT)
+
+
+def registration_from_confirm_token(token):
+    return _unsign(token, CONFIRM_SALT, settings.REGISTRATION_CONFIRM_MAX_AGE)
+
+
+def manage_token(registration):
+    return _sign(registration, MANAGE_SALT)
+
+
+def registration_from_manage_token(token):
+    return _unsign(token, MANAGE_SALT, settings.REGISTRATION_LINK_MAX_AGE)
+
+
+def badge_code(registration):
+    """What the badge's QR code holds: printed once, so it does not expire."""
+    return signing.Signer(salt=BADGE_SALT).sign(registration.access_key.hex)
+
+
+def registration_from_badge_code(code):
+    try:
+        return _registration_for(signing.Signer(salt=BADGE_SALT).unsign(code.strip()))
+    except signing.BadSignature as error:
+        raise InvalidToken from error
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_url(registration):
+    with translation.override(registration.language):
+        return absolute_url(reverse("delegates:confirm", kwargs={"token": confirm_token(registration)}))
+
+
+def manage_url(registration):
+    with translation.override(registration.language):
+        return absolute_url(reverse("delegates:manage", kwargs={"token": manage_token(registration)}))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "delegates"
+
+urlpatterns = [
+    path("editions/<slug:edition_slug>/register/", views.register, name="register"),
+    path("editions/<slug:edition_slug>/register/thanks/", views.registered, name="registered"),
+    path("editions/<slug:edition_slug>/register/find/", views.lookup, name="lookup"),
+    path("editions/<slug:edition_slug>/check-in/", views.check_in, name="check_in"),
+    path("registration/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("registration/<str:token>/", views.manage, name="manage"),
+    path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("registration/<str:token>/badge.pdf", views.badge, name="badge"),
+    path("privacy/", views.privacy, name="privacy"),
+]

@@ -1,0 +1,207 @@
+"""Registration, self-service, badges and check-in: each view validates with a form,
+writes through delegates.services and renders a template."""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from events.models import Edition
+
+from . import services, tokens
+from .badges import badge_pdf
+from .forms import CheckInForm, LookupForm, RegistrationForm, SelfServiceForm
+from .models import Registration, RegistrationStatusChange
+from .ratelimit import rate_limit
+
+Actor = RegistrationStatusChange.Actor
+
+
+def _edition(slug):
+    return get_object_or_404(Edition.objects.select_related("series").prefetch_related("questions"), slug=slug)
+
+
+def _closed(request, edition):
+    """Why registration is not open, and when it opens or closed, if known."""
+    now = timezone.now()
+    if edition.status == Edition.Status.CANCELLED:
+        reason = "cancelled"
+    elif edition.status == Edition.Status.HELD:
+        reason = "held"
+    elif edition.registration_opens_at and now < edition.registration_opens_at:
+        reason = "not_yet"
+    elif edition.status == Edition.Status.PLANNED:
+        reason = "not_yet_announced"
+    else:
+        reason = "closed"
+    return render(request, "delegates/closed.html", {"edition": edition, "reason": reason})
+
+
+def _token_refused(request, error):
+    expired_registration = getattr(error, "registration", None)
+    context = {"error": error, "edition": expired_registration.edition if expired_registration else None}
+    return render(request, "delegates/link_invalid.html", context, status=400)
+
+
+@never_cache
+@rate_limit("register")
+def register(request, edition_slug):
+    edition = _edition(edition_slug)
+    if not edition.is_registration_open():
+        return _closed(request, edition)
+    form = RegistrationForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_create(
+                edition=edition, data=form.registration_data(), language=get_language(), actor=Actor.DELEGATE
+            )
+        except services.DuplicateRegistration as duplicate:
+            form.add_error("email", duplicate.message)
+        except services.RegistrationClosed:
+            return _closed(request, edition)
+        else:
+            return redirect("delegates:registered", edition_slug=edition.slug)
+    return render(request, "delegates/register.html", {"edition": edition, "form": form})
+
+
+def registered(request, edition_slug):
+    return render(request, "delegates/registered.html", {"edition": _edition(edition_slug)})
+
+
+@never_cache
+@rate_limit("lookup")
+def lookup(request, edition_slug):
+    """Send the self-service link again; says the same whether or not the address is registered."""
+    edition = _edition(edition_slug)
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        registration = (
+            Registration.objects.for_edition(edition).filter(email__iexact=form.cleaned_data["email"]).first()
+        )
+        if registration is not None:
+            services.registration_send_manage_link(registration=registration)
+        return render(request, "delegates/lookup_sent.html", {"edition": edition})
+    return render(request, "delegates/lookup.html", {"edition": edition, "form": form})
+
+
+@never_cache
+def confirm(request, token):
+    # The link only shows a button: mail scanners that open links must not confirm for the delegate.
+    try:
+        registration = tokens.registration_from_confirm_token(token)
+    except tokens.InvalidToken as error:
+        return _token_refused(request, error)
+    if request.method == "POST":
+        services.registration_confirm(registration=registration)
+        return redirect("delegates:manage", token=tokens.manage_token(registration))
+    if registration.status != Registration.Status.UNCONFIRMED:
+        return redirect("delegates:manage", token=tokens.manage_token(registration))
+    return render(request, "delegates/confirm.html", {"registration": registration, "edition": registration.edition})
+
+
+@never_cache
+def manage(request, token):
+    try:
+        registration = tokens.registration_from_manage_token(token)
+    except tokens.InvalidToken as error:
+        return _token_refused(request, error)
+    edition = Edition.objects.prefetch_related("questions").select_related("series").get(pk=registration.edition_id)
+    form = None
+    if registration.is_active:
+        form = SelfServiceForm(request.POST or None, initial=SelfServiceForm.initial_for(registration), edition=edition)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.registration_update_details(
+                    registration=registration, data=form.registration_data(), language=registration.language
+                )
+            except services.RegistrationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Your details have been saved."))
+            return redirect("delegates:manage", token=token)
+    context = {
+        "registration": registration,
+        "edition": edition,
+        "person": registration.person,
+        "form": form,
+        "token": token,
+        "confirm_token": tokens.confirm_token(registration),
+        "waitlist_position": (
+            Registration.objects.waitlist_position(registration)
+            if registration.status == Registration.Status.WAITLISTED
+            else None
+        ),
+    }
+    return render(request, "delegates/manage.html", context)
+
+
+@never_cache
+def cancel(request, token):
+    try:
+        registration = tokens.registration_from_manage_token(token)
+    except tokens.InvalidToken as error:
+        return _token_refused(request, error)
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration, actor=Actor.DELEGATE)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your registration has been cancelled."))
+        return redirect("delegates:manage", token=token)
+    if not registration.is_active:
+        return redirect("delegates:manage", token=token)
+    return render(request, "delegates/cancel.html", {"registration": registration, "token": token})
+
+
+@never_cache
+def badge(request, token):
+    try:
+        registration = tokens.registration_from_manage_token(token)
+    except tokens.InvalidToken as error:
+        return _token_refused(request, error)
+    if registration.status != Registration.Status.ACCEPTED:
+        raise Http404(_("The badge is available once the registration is accepted."))
+    response = HttpResponse(badge_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{registration.edition.slug}.pdf"'
+    return response
+
+
+@never_cache
+@permission_required("delegates.check_in")
+@rate_limit("check_in")
+def check_in(request, edition_slug):
+    edition = _edition(edition_slug)
+    result = None
+    if request.method == "POST":
+        scanned = CheckInForm(request.POST, edition=edition)
+        if scanned.is_valid():
+            try:
+                services.registration_check_in(registration=scanned.registration, user=request.user)
+            except services.RegistrationError as error:
+                result = {"ok": False, "message": error.message, "registration": scanned.registration}
+            else:
+                result = {"ok": True, "message": _("Checked in."), "registration": scanned.registration}
+        else:
+            result = {"ok": False, "message": scanned.errors["code"][0], "registration": None}
+    # Always an empty field: the scanner types the next code straight into it.
+    form = CheckInForm(edition=edition)
+    context = {
+        "edition": edition,
+        "form": form,
+        "result": result,
+        "checked_in_count": Registration.objects.for_edition(edition).filter(checked_in_at__isnull=False).count(),
+        "accepted_count": Registration.objects.for_edition(edition).accepted().count(),
+    }
+    return render(request, "delegates/check_in.html", context)
+
+
+def privacy(request):
+    return render(request, "delegates/privacy.html", {"contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1]})

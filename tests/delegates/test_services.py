@@ -1,0 +1,246 @@
+"""The registration state machine, capacity and the waiting list, with the e-mails each step sends."""
+
+import pytest
+from django.core import mail
+
+from delegates import services
+from delegates.models import Person, Registration, RegistrationStatusChange
+from tests.factories import make_open_edition, make_person, make_registration, register_delegate
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+Actor = RegistrationStatusChange.Actor
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run each step's after-commit e-mails, as they run after a real commit."""
+
+    def run(step, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return step(**kwargs)
+
+    return run
+
+
+def history(registration):
+    return list(registration.status_changes.values_list("from_status", "to_status", "actor"))
+
+
+def test_a_new_registration_is_unconfirmed_and_asks_to_confirm_the_address(run_on_commit):
+    edition = make_open_edition(capacity=2)
+    registration = run_on_commit(
+        register_delegate, edition=edition, email="Mei.Lin@Example.org", family_name="Lin", given_name="Mei"
+    )
+    assert registration.status == Status.UNCONFIRMED
+    assert registration.email == "mei.lin@example.org"
+    assert registration.person.full_name == "Mei Lin"
+    assert history(registration) == [("", "unconfirmed", "delegate")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["mei.lin@example.org"], f"Please confirm your registration for 1st {edition.series.name} (City 1 2015)")
+    ]
+
+
+def test_whole_workflow_confirm_accept_waitlist_cancel_promote(run_on_commit):
+    edition = make_open_edition(capacity=1)
+    first = run_on_commit(register_delegate, edition=edition, email="first@example.org")
+    second = run_on_commit(register_delegate, edition=edition, email="second@example.org", language="ja")
+    mail.outbox.clear()
+
+    run_on_commit(services.registration_confirm, registration=first)
+    run_on_commit(services.registration_confirm, registration=second)
+    assert (first.status, second.status) == (Status.ACCEPTED, Status.WAITLISTED)
+    assert [(m.to[0], m.subject.split(" ")[0]) for m in mail.outbox] == [
+        ("first@example.org", "Your"),
+        ("second@example.org", "キャンセル待ちに登録されました：第1回"),
+    ]
+    mail.outbox.clear()
+
+    run_on_commit(services.registration_cancel, registration=first, actor=Actor.DELEGATE)
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Status.CANCELLED, Status.ACCEPTED)
+    assert [m.to[0] for m in mail.outbox] == ["first@example.org", "second@example.org"]
+    assert mail.outbox[1].subject.startswith("参加枠が空きました")
+    assert history(first) == [
+        ("", "unconfirmed", "delegate"),
+        ("unconfirmed", "accepted", "system"),
+        ("accepted", "cancelled", "delegate"),
+    ]
+    assert history(second) == [
+        ("", "unconfirmed", "delegate"),
+        ("unconfirmed", "waitlisted", "system"),
+        ("waitlisted", "accepted", "system"),
+    ]
+    assert Registration.objects.for_edition(edition).accepted().count() == 1
+
+
+def test_emails_have_plain_text_and_html_with_the_same_link(run_on_commit):
+    edition = make_open_edition()
+    run_on_commit(register_delegate, edition=edition, email="a@example.org", language="zh-hant")
+    (message,) = mail.outbox
+    html, mimetype = message.alternatives[0]
+    link = next(line for line in message.body.splitlines() if line.startswith("http"))
+    assert mimetype == "text/html"
+    assert link.startswith("http://127.0.0.1:8000/zh-hant/registration/confirm/")
+    assert f'href="{link}"' in html
+    assert message.subject.startswith("請確認您的報名")
+
+
+def test_manual_approval_waits_for_an_organizer(run_on_commit, organizer):
+    edition = make_open_edition(capacity=5, requires_approval=True)
+    registration = run_on_commit(register_delegate, edition=edition)
+    run_on_commit(services.registration_confirm, registration=registration)
+    assert registration.status == Status.PENDING
+    run_on_commit(services.registration_accept, registration=registration, actor=Actor.ORGANIZER, user=organizer)
+    assert registration.status == Status.ACCEPTED
+    assert history(registration)[-1] == ("pending", "accepted", "organizer")
+    assert registration.status_changes.last().user == organizer
+    assert [m.subject.split(" ")[0:3] for m in mail.outbox] == [
+        ["Please", "confirm", "your"],
+        ["We", "have", "received"],
+        ["Your", "place", "at"],
+    ]
+
+
+def test_an_organizer_cannot_accept_beyond_capacity(run_on_commit):
+    edition = make_open_edition(capacity=1, requires_approval=True)
+    make_registration(edition, status=Status.ACCEPTED)
+    pending = make_registration(edition, status=Status.PENDING)
+    with pytest.raises(services.EditionFull):
+        services.registration_accept(registration=pending, actor=Actor.ORGANIZER)
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING
+    assert pending.status_changes.count() == 0
+
+
+def test_forbidden_transitions_are_refused_and_change_nothing():
+    edition = make_open_edition()
+    cancelled = make_registration(edition, status=Status.CANCELLED)
+    with pytest.raises(services.TransitionNotAllowed) as refused:
+        services.registration_accept(registration=cancelled, actor=Actor.ORGANIZER)
+    assert refused.value.message == "A registration that is “Cancelled” cannot become “Accepted”."
+    accepted = make_registration(edition, status=Status.ACCEPTED)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.registration_waitlist(registration=accepted, actor=Actor.ORGANIZER)
+    assert list(Registration.objects.values_list("status", flat=True).order_by("pk")) == ["cancelled", "accepted"]
+    assert RegistrationStatusChange.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_transition_refusal_is_translated():
+    from django.utils import translation
+
+    registration = make_registration(make_open_edition(), status=Status.CANCELLED)
+    with translation.override("ja"), pytest.raises(services.TransitionNotAllowed) as refused:
+        services.registration_cancel(registration=registration, actor=Actor.DELEGATE)
+    assert refused.value.message == "「キャンセル済み」の申込を「キャンセル済み」にすることはできません。"
+
+
+def test_rejecting_an_accepted_registration_promotes_the_first_waitlisted(run_on_commit):
+    edition = make_open_edition(capacity=1)
+    accepted = make_registration(edition, status=Status.ACCEPTED)
+    first_waiting = make_registration(edition, status=Status.WAITLISTED)
+    second_waiting = make_registration(edition, status=Status.WAITLISTED)
+    run_on_commit(services.registration_reject, registration=accepted, actor=Actor.ORGANIZER)
+    first_waiting.refresh_from_db()
+    second_waiting.refresh_from_db()
+    assert (accepted.status, first_waiting.status, second_waiting.status) == ("rejected", "accepted", "waitlisted")
+    assert [m.to[0] for m in mail.outbox] == [accepted.email, first_waiting.email]
+
+
+def test_a_new_confirmation_does_not_jump_the_waiting_list(run_on_commit):
+    edition = make_open_edition(capacity=2)
+    make_registration(edition, status=Status.ACCEPTED)
+    make_registration(edition, status=Status.WAITLISTED)
+    # A place is free (capacity 2, one accepted) but someone is already waiting for it.
+    newcomer = make_registration(edition)
+    run_on_commit(services.registration_confirm, registration=newcomer)
+    assert newcomer.status == Status.WAITLISTED
+
+
+def test_raising_the_capacity_and_promoting_fills_places_in_order(run_on_commit):
+    edition = make_open_edition(capacity=1)
+    make_registration(edition, status=Status.ACCEPTED)
+    waiting = [make_registration(edition, status=Status.WAITLISTED) for _ in range(3)]
+    edition.capacity = 3
+    edition.save()
+    promoted = run_on_commit(services.registration_promote, edition=edition)
+    assert promoted == waiting[:2]
+    assert Registration.objects.for_edition(edition).waitlisted().get() == waiting[2]
+
+
+def test_confirming_twice_changes_nothing(run_on_commit):
+    registration = make_registration(make_open_edition())
+    run_on_commit(services.registration_confirm, registration=registration)
+    run_on_commit(services.registration_confirm, registration=registration)
+    assert registration.status_changes.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_duplicate_email_raises_and_sends_the_self_service_link(run_on_commit):
+    edition = make_open_edition()
+    run_on_commit(register_delegate, edition=edition, email="dup@example.org")
+    mail.outbox.clear()
+    with pytest.raises(services.DuplicateRegistration):
+        run_on_commit(register_delegate, edition=edition, email="DUP@example.org")
+    assert Registration.objects.count() == 1
+    assert Person.objects.count() == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["dup@example.org"], f"The link to your registration for 1st {edition.series.name} (City 1 2015)")
+    ]
+
+
+def test_a_returning_delegate_is_the_same_person_and_updated_only_after_confirming(run_on_commit):
+    person = make_person(email="returning@example.org", family_name="Lee", position_en="Legislator")
+    earlier = make_open_edition()
+    make_registration(earlier, person, status=Status.ACCEPTED)
+    later = make_open_edition()
+    registration = run_on_commit(
+        register_delegate, edition=later, email="Returning@Example.org", family_name="Lee", position="Minister"
+    )
+    person.refresh_from_db()
+    assert registration.person == person
+    assert person.position_en == "Legislator"
+    run_on_commit(services.registration_confirm, registration=registration)
+    person.refresh_from_db()
+    assert person.position_en == "Minister"
+    assert Person.objects.count() == 1
+
+
+def test_a_delegate_cannot_register_when_registration_is_closed():
+    from events.models import Edition
+
+    edition = make_open_edition(status=Edition.Status.REGISTRATION_CLOSED)
+    with pytest.raises(services.RegistrationClosed):
+        register_delegate(edition)
+    assert Registration.objects.count() == 0
+
+
+def test_check_in_only_once_and_only_when_accepted():
+    edition = make_open_edition()
+    accepted = make_registration(edition, status=Status.ACCEPTED)
+    services.registration_check_in(registration=accepted)
+    assert accepted.checked_in_at is not None
+    with pytest.raises(services.AlreadyCheckedIn) as again:
+        services.registration_check_in(registration=accepted)
+    assert again.value.message.startswith("Already checked in at ")
+    cancelled = make_registration(edition, status=Status.CANCELLED)
+    with pytest.raises(services.CheckInRefused) as refused:
+        services.registration_check_in(registration=cancelled)
+    assert refused.value.message == "Not checked in: this registration was cancelled."
+
+
+def test_anonymizing_keeps_the_counts_and_removes_the_person(run_on_commit):
+    edition = make_open_edition()
+    person = make_person(email="erase@example.org", native_name="高市早苗", phone="+81 3 1234 5678")
+    registration = make_registration(edition, person, status=Status.ACCEPTED, dietary_needs="Vegan")
+    old_key = registration.access_key
+    services.person_anonymize(person=person)
+    person.refresh_from_db()
+    registration.refresh_from_db()
+    assert (person.full_name, person.email, person.phone, person.native_name) == ("Anonymized", "", "", "")
+    assert (person.listed_publicly, person.anonymized_at is not None) == (False, True)
+    assert (registration.email, registration.dietary_needs, registration.status) == ("", "", "accepted")
+    assert registration.access_key != old_key
+    assert Registration.objects.for_edition(edition).accepted().count() == 1
