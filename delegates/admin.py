@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from events.admin import language_fieldsets
+from events.models import Edition
 
+from .audit import AuditLogAdminMixin
+from .dashboard import edition_dashboard
+from .exports import registrations_csv_response
 from .models import Person, Registration, RegistrationStatusChange
 
 
@@ -20,7 +29,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslationAdmin):
+class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     list_display = [
         "full_name",
         "native_name",
@@ -94,29 +103,71 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class _DoneFilter(admin.SimpleListFilter):
+    """Yes / no on whether a timestamp field is set."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
+class ConfirmedFilter(_DoneFilter):
+    title = _("e-mail confirmed")
+    parameter_name = "confirmed"
+    field = "confirmed_at"
+
+
+class CheckedInFilter(_DoneFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+    field = "checked_in_at"
+
+
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     list_display = [
-        "person",
+        "person_name",
+        "person_native_name",
+        "person_organization",
         "edition",
         "status",
         "person_side",
         "person_category",
+        "is_confirmed",
+        "is_checked_in",
         "created_at",
-        "confirmed_at",
-        "checked_in_at",
     ]
-    list_filter = ["edition", "status", "person__side", "person__category"]
+    list_display_links = ["person_name"]
+    list_filter = [
+        "edition",
+        "status",
+        "person__side",
+        "person__category",
+        ConfirmedFilter,
+        CheckedInFilter,
+    ]
     list_select_related = ["person", "edition"]
+    list_per_page = 100
+    # With 100,000 rows a second COUNT(*) over the whole table costs more than it tells.
+    show_full_result_count = False
     search_fields = [
         "person__family_name",
         "person__given_name",
         "person__native_name",
         "person__organization_en",
+        "person__organization_ja",
+        "person__organization_zh_hant",
         "email",
+        "person__email",
     ]
     autocomplete_fields = ["person", "edition"]
-    date_hierarchy = "created_at"
+    change_list_template = "admin/delegates/registration/change_list.html"
     inlines = [StatusChangeInline]
     # The status moves only through delegates.services, which keeps capacity and history right.
     readonly_fields = [
@@ -142,6 +193,18 @@ class RegistrationAdmin(admin.ModelAdmin):
         "checked_in_at",
     ]
 
+    @admin.display(description=_("name"), ordering="person__family_name")
+    def person_name(self, registration):
+        return registration.person.full_name
+
+    @admin.display(description=_("name in native script"), ordering="person__native_name")
+    def person_native_name(self, registration):
+        return registration.person.native_name
+
+    @admin.display(description=_("organization"))
+    def person_organization(self, registration):
+        return registration.person.organization
+
     @admin.display(description=_("side"), ordering="person__side")
     def person_side(self, registration):
         return registration.person.get_side_display()
@@ -149,6 +212,69 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("category"), ordering="person__category")
     def person_category(self, registration):
         return registration.person.get_category_display()
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed_at")
+    def is_confirmed(self, registration):
+        return registration.confirmed_at is not None
+
+    @admin.display(description=_("checked in"), boolean=True, ordering="checked_in_at")
+    def is_checked_in(self, registration):
+        return registration.checked_in_at is not None
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("dashboard/", view(self.dashboard_view), name="delegates_registration_dashboard"),
+            path(
+                "dashboard/<int:edition_id>/",
+                view(self.dashboard_view),
+                name="delegates_registration_dashboard",
+            ),
+            path("export/", view(self.export_view), name="delegates_registration_export"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        query = request.GET.urlencode()
+        export_url = reverse("admin:delegates_registration_export") + (f"?{query}" if query else "")
+        return super().changelist_view(request, {"export_url": export_url, **(extra_context or {})})
+
+    def dashboard_view(self, request, edition_id=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        editions = Edition.objects.order_by("-ordinal")
+        if edition_id is None:
+            # The edition taking registrations now, else the newest one.
+            edition = editions.filter(status=Edition.Status.REGISTRATION_OPEN).first() or editions.first()
+        else:
+            edition = get_object_or_404(editions, pk=edition_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Registration dashboard"),
+            "editions": editions,
+            "edition": edition,
+            "dashboard": None,
+        }
+        if edition:
+            dashboard = edition_dashboard(edition)
+            context["dashboard"] = dashboard
+            # (heading, figures, the changelist filter each row links to)
+            context["breakdowns"] = [
+                (_("By side"), dashboard.by_side, "person__side__exact"),
+                (_("By category"), dashboard.by_category, "person__category__exact"),
+                (_("By status"), dashboard.by_status, "status__exact"),
+            ]
+        return TemplateResponse(request, "admin/delegates/registration/dashboard.html", context)
+
+    def export_view(self, request):
+        """The changelist as it is filtered and searched now, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        filename = f"registrations-{timezone.localtime():%Y%m%d-%H%M}.csv"
+        return registrations_csv_response(queryset, filename)
 
 
 @admin.register(RegistrationStatusChange)

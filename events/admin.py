@@ -9,6 +9,8 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
+from delegates.audit import AuditLogAdminMixin
+
 from .models import Edition, FollowUp, Resolution, Series, Session, Speech, Topic
 
 
@@ -217,7 +219,7 @@ class FollowUpInline(TranslationStackedInline):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(TranslationAdmin):
+class ResolutionAdmin(AuditLogAdminMixin, TranslationAdmin):
     list_display = ["number", "title", "edition", "kind", "status", "status_changed_on"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "edition", "topics"]

@@ -1,0 +1,117 @@
+"""The audit log: who changed a registration, a person or a resolution's status, and what.
+
+django-auditlog writes an entry on every save of the models listed in
+settings.AUDITLOG_INCLUDE_TRACKING_MODELS, whoever saves them. This module adds the kind of
+actor (organizer, delegate, system) and shows the entries on each object's admin page.
+"""
+
+import contextlib
+from dataclasses import dataclass
+
+from auditlog.context import set_extra_data
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.models import LogEntry
+from django.utils.translation import gettext_lazy as _
+
+from .models import RegistrationStatusChange
+
+Actor = RegistrationStatusChange.Actor
+
+# What the log stores instead of a personal value: the change is recorded, the data is not.
+MASK = "***"
+ENTRIES_ON_PAGE = 25
+
+
+def mask_personal_data(value: str) -> str:
+    return MASK
+
+
+def _actor_context(kind: str, user=None, remote_addr=None) -> dict:
+    return {"actor": user, "remote_addr": remote_addr, "additional_data": {"actor_kind": kind}}
+
+
+class AuditActorMiddleware(AuditlogMiddleware):
+    """A signed-in user acts as an organizer; anyone else reaching a view is a delegate.
+
+    Code that runs outside a request (tasks, management commands) has no context and is
+    recorded as the system.
+    """
+
+    def get_extra_data(self, request):
+        context = super().get_extra_data(request)
+        user = context["actor"]
+        context["additional_data"] = {"actor_kind": Actor.ORGANIZER if user else Actor.DELEGATE}
+        return context
+
+
+@contextlib.contextmanager
+def acting_as_system():
+    """Record what happens inside as done by the system, e.g. a promotion from the waiting
+    list that a delegate's cancellation set off."""
+    with set_extra_data(context_data=_actor_context(Actor.SYSTEM)):
+        yield
+
+
+@dataclass
+class AuditLine:
+    timestamp: object
+    action: str
+    actor_kind: str
+    user: object
+    changes: list
+
+
+def actor_kind_of(entry: LogEntry) -> str:
+    return (entry.additional_data or {}).get("actor_kind", Actor.SYSTEM)
+
+
+def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
+    """The object's latest entries, newest first, ready for the template."""
+    entries = (
+        LogEntry.objects.get_for_object(obj)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    labels = dict(Actor.choices)
+    lines = []
+    for entry in entries:
+        changes = [
+            {"field": field, "old": _shown(old), "new": _shown(new), "withheld": MASK in (old, new)}
+            for field, (old, new) in entry.changes_display_dict.items()
+        ]
+        lines.append(
+            AuditLine(
+                timestamp=entry.timestamp,
+                action=ACTION_LABELS[entry.action],
+                actor_kind=labels.get(actor_kind_of(entry), actor_kind_of(entry)),
+                user=entry.actor,
+                changes=changes,
+            )
+        )
+    return lines
+
+
+def _shown(value):
+    # django-auditlog stores a missing value as the text "None".
+    return "" if value in (None, "None") else value
+
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("created"),
+    LogEntry.Action.UPDATE: _("changed"),
+    LogEntry.Action.DELETE: _("deleted"),
+    LogEntry.Action.ACCESS: _("viewed"),
+}
+
+
+class AuditLogAdminMixin:
+    """Shows the object's audit entries below its change form."""
+
+    change_form_template = "admin/change_form_with_audit.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if obj is not None:
+            extra_context["audit_lines"] = audit_lines_for(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
