@@ -1,19 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events.admin import language_fieldsets
 from events.models import Edition
 
+from . import services
 from .audit import AuditLogAdminMixin
 from .dashboard import edition_dashboard
 from .exports import registrations_csv_response
-from .models import Person, Registration, RegistrationStatusChange
+from .models import Person, Question, Registration, RegistrationStatusChange
 
 
 class RegistrationInline(admin.TabularInline):
@@ -26,6 +29,31 @@ class RegistrationInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description=_("Erase selected people (anonymize, keep counts)"), permissions=["change"])
+def anonymize_people(modeladmin, request, queryset):
+    """Erasure on request; asks for confirmation first, as deleting does."""
+    people = queryset.filter(anonymized_at__isnull=True).prefetch_related("registrations")
+    if request.POST.get("confirmed") == "yes":
+        count = 0
+        for person in people:
+            services.person_anonymize(person=person, user=request.user)
+            count += 1
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d person erased.", "%(count)d people erased.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Erase people?"),
+        "opts": modeladmin.model._meta,
+        "people": people,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/delegates/person/anonymize_confirmation.html", context)
 
 
 @admin.register(Person)
@@ -58,6 +86,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [RegistrationInline]
+    actions = [anonymize_people]
     fieldsets = [
         (
             None,
@@ -300,3 +329,18 @@ class RegistrationStatusChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Question)
+class QuestionAdmin(TranslationAdmin):
+    """Extra questions on an edition's registration form; answers are stored with each registration."""
+
+    list_display = ["label", "edition", "kind", "required", "order"]
+    list_editable = ["order"]
+    list_filter = ["edition", "kind", "required"]
+    search_fields = ["label_en", "label_ja", "label_zh_hant"]
+    autocomplete_fields = ["edition"]
+    fieldsets = [
+        (None, {"fields": ["edition", "kind", "required", "order"]}),
+        *language_fieldsets("label", "help_text", "choices"),
+    ]
