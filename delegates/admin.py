@@ -13,6 +13,7 @@ from events.admin import language_fieldsets
 from events.models import Edition
 
 from . import services
+from .admin_actions import REGISTRATION_ACTIONS
 from .audit import AuditLogAdminMixin
 from .dashboard import edition_dashboard
 from .exports import registrations_csv_response
@@ -197,6 +198,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     ]
     autocomplete_fields = ["person", "edition"]
     change_list_template = "admin/delegates/registration/change_list.html"
+    actions = REGISTRATION_ACTIONS
     inlines = [StatusChangeInline]
     # The status moves only through delegates.services, which keeps capacity and history right.
     readonly_fields = [

@@ -243,6 +243,11 @@ class Registration(models.Model):
                 fields=["edition", "created_at"],
                 name="reg_edition_created_idx",
             ),
+            # The admin list: its default order, and its confirmed / checked-in / status filters.
+            models.Index(fields=["created_at"], name="reg_created_idx"),
+            models.Index(fields=["status", "created_at"], name="reg_status_created_idx"),
+            models.Index(fields=["edition", "confirmed_at"], name="reg_edition_confirmed_idx"),
+            models.Index(fields=["edition", "checked_in_at"], name="reg_edition_checked_in_idx"),
         ]
 
     def __str__(self):
@@ -347,3 +352,69 @@ class RegistrationStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class DelegateMessage(models.Model):
+    """An e-mail an organizer wrote to a chosen set of registrations."""
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    recipients_filter = models.CharField(
+        _("recipients"),
+        max_length=500,
+        blank=True,
+        help_text=_("The registration list's filters when the message was sent."),
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to delegates")
+        verbose_name_plural = _("messages to delegates")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class MessageDelivery(models.Model):
+    """One delegate's copy of a message: queued, then sent (or skipped, or failed)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped (no e-mail address)")
+        FAILED = "failed", _("Failed")
+
+    message = models.ForeignKey(
+        DelegateMessage, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("message")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="message_deliveries", verbose_name=_("registration")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        ordering = ["message", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "registration"], name="delivery_one_per_registration"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "skipped", "failed"]), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status="sent"), name="delivery_sent_at_only_when_sent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.message} → {self.registration}"

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from delegates.models import Category, Side
+from delegates.models import Category, Registration, Side
 from tests.factories import make_edition, make_person, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,11 @@ def test_changelist_query_count_is_bounded(organizer_client, edition, rows, djan
     with django_assert_max_num_queries(12):
         response = organizer_client.get(URL, {"edition__id__exact": edition.pk})
     assert len(response.context["cl"].result_list) == rows
+
+
+def test_filter_indexes_exist():
+    indexed = {tuple(index.fields) for index in Registration._meta.indexes}
+    assert ("edition", "status", "status_changed_at") in indexed
+    assert ("edition", "created_at") in indexed
+    assert ("edition", "confirmed_at") in indexed
+    assert ("edition", "checked_in_at") in indexed

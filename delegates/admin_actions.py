@@ -1,0 +1,164 @@
+"""Admin actions on selected registrations. Each one calls delegates.services, row by row:
+a row the rules refuse gets its own message and stays exactly as it was."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.models import Edition
+
+from . import services
+from .models import Person, Registration, RegistrationStatusChange
+
+Actor = RegistrationStatusChange.Actor
+
+
+def apply_to_each(modeladmin, request, queryset, change, done_message):
+    """Run change(registration) for every selected row, each in its own transaction (the
+    service's), and report how many succeeded and, one by one, why the others were refused."""
+    done = 0
+    for registration in queryset.select_related("person", "edition").order_by("pk"):
+        try:
+            change(registration)
+        except services.RegistrationError as refusal:
+            modeladmin.message_user(
+                request,
+                _("%(person)s (%(edition)s): %(reason)s")
+                % {"person": registration.person, "edition": registration.edition, "reason": refusal.message},
+                messages.ERROR,
+            )
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+
+
+def _organizer(request):
+    return {"actor": Actor.ORGANIZER, "user": request.user}
+
+
+@admin.action(description=_("Accept selected registrations"), permissions=["change"])
+def accept(modeladmin, request, queryset):
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda registration: services.registration_accept(registration=registration, **_organizer(request)),
+        lambda n: ngettext("%(count)d registration accepted.", "%(count)d registrations accepted.", n),
+    )
+
+
+@admin.action(description=_("Reject selected registrations"), permissions=["change"])
+def reject(modeladmin, request, queryset):
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda registration: services.registration_reject(registration=registration, **_organizer(request)),
+        lambda n: ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", n),
+    )
+
+
+@admin.action(description=_("Move selected registrations to the waiting list"), permissions=["change"])
+def waitlist(modeladmin, request, queryset):
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda registration: services.registration_waitlist(registration=registration, **_organizer(request)),
+        lambda n: ngettext(
+            "%(count)d registration moved to the waiting list.",
+            "%(count)d registrations moved to the waiting list.",
+            n,
+        ),
+    )
+
+
+class NotOnWaitingList(services.RegistrationError):
+    def __init__(self):
+        super().__init__(_("Not promoted: this registration is not on the waiting list."))
+
+
+@admin.action(description=_("Promote selected registrations from the waiting list"), permissions=["change"])
+def promote(modeladmin, request, queryset):
+    """Accept these waitlisted registrations now, ahead of the line if the organizer chooses so."""
+
+    def promote_one(registration):
+        if registration.status != Registration.Status.WAITLISTED:
+            raise NotOnWaitingList
+        services.registration_accept(registration=registration, **_organizer(request))
+
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        promote_one,
+        lambda n: ngettext("%(count)d registration promoted.", "%(count)d registrations promoted.", n),
+    )
+
+
+@admin.action(description=_("Fill free places from the waiting list, first in line first"), permissions=["change"])
+def fill_from_waiting_list(modeladmin, request, queryset):
+    """For each edition among the selected rows: as many waitlisted as there are free places."""
+    editions = Edition.objects.filter(pk__in=queryset.values("edition")).order_by("ordinal")
+    for edition in editions:
+        promoted = services.registration_promote(edition=edition, **_organizer(request))
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(edition)s: %(count)d registration promoted from the waiting list.",
+                "%(edition)s: %(count)d registrations promoted from the waiting list.",
+                len(promoted),
+            )
+            % {"edition": edition, "count": len(promoted)},
+            messages.SUCCESS if promoted else messages.WARNING,
+        )
+
+
+@admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
+def resend_confirmation(modeladmin, request, queryset):
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda registration: services.registration_resend_confirmation(registration=registration),
+        lambda n: ngettext("%(count)d confirmation e-mail queued.", "%(count)d confirmation e-mails queued.", n),
+    )
+
+
+@admin.action(description=_("Mark selected delegates as attended (check in)"), permissions=["change"])
+def mark_attended(modeladmin, request, queryset):
+    apply_to_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda registration: services.registration_check_in(registration=registration, user=request.user),
+        lambda n: ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", n),
+    )
+
+
+@admin.action(
+    description=_("Erase the people of selected registrations (anonymize, keep counts)"), permissions=["change"]
+)
+def anonymize(modeladmin, request, queryset):
+    """The people admin's erasure action, with its confirmation page; confirming posts there."""
+    from .admin import anonymize_people  # here, not at the top: delegates.admin imports this module
+
+    person_admin = modeladmin.admin_site._registry[Person]
+    people = Person.objects.filter(pk__in=queryset.values("person"))
+    response = anonymize_people(person_admin, request, people)
+    response.context_data["form_url"] = reverse("admin:delegates_person_changelist")
+    return response
+
+
+REGISTRATION_ACTIONS = [
+    accept,
+    reject,
+    waitlist,
+    promote,
+    fill_from_waiting_list,
+    resend_confirmation,
+    mark_attended,
+    anonymize,
+]
