@@ -6,12 +6,13 @@ names; speakers and sponsors appear only when they are public people.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from .forms import ResolutionFilterForm
-from .models import Edition, Resolution, Speech
+from .models import Edition, FollowUp, Resolution, Speech
 from .page_cache import cached_public_page
 
 API_PAGE_SIZE = 50
@@ -137,7 +138,7 @@ def speech_list(request):
 def resolution_list(request):
     resolutions = (
         Resolution.objects.select_related("edition")
-        .prefetch_related("topics", "follow_ups__edition")
+        .prefetch_related("topics", Prefetch("follow_ups", queryset=FollowUp.objects.select_related("edition")))
         .with_public_sponsors()
         .newest_first()
     )
