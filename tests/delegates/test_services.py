@@ -51,9 +51,10 @@ def test_whole_workflow_confirm_accept_waitlist_cancel_promote(run_on_commit):
     run_on_commit(services.registration_confirm, registration=first)
     run_on_commit(services.registration_confirm, registration=second)
     assert (first.status, second.status) == (Status.ACCEPTED, Status.WAITLISTED)
-    assert [(m.to[0], m.subject.split(" ")[0]) for m in mail.outbox] == [
-        ("first@example.org", "Your"),
-        ("second@example.org", "キャンセル待ちに登録されました：第1回"),
+    title_en, title_ja = f"1st {edition.series.name} (City 1 2015)", f"第1回 {edition.series.name} (City 1 2015)"
+    assert [(m.to[0], m.subject) for m in mail.outbox] == [
+        ("first@example.org", f"Your place at {title_en} is confirmed"),
+        ("second@example.org", f"{title_ja}のキャンセル待ちに登録されました"),
     ]
     mail.outbox.clear()
 
@@ -61,7 +62,7 @@ def test_whole_workflow_confirm_accept_waitlist_cancel_promote(run_on_commit):
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.CANCELLED, Status.ACCEPTED)
     assert [m.to[0] for m in mail.outbox] == ["first@example.org", "second@example.org"]
-    assert mail.outbox[1].subject.startswith("参加枠が空きました")
+    assert mail.outbox[1].subject == f"{title_ja}に空きが出て、ご参加が確定しました"
     assert history(first) == [
         ("", "unconfirmed", "delegate"),
         ("unconfirmed", "accepted", "system"),
@@ -134,7 +135,7 @@ def test_transition_refusal_is_translated():
     registration = make_registration(make_open_edition(), status=Status.CANCELLED)
     with translation.override("ja"), pytest.raises(services.TransitionNotAllowed) as refused:
         services.registration_cancel(registration=registration, actor=Actor.DELEGATE)
-    assert refused.value.message == "「キャンセル済み」の申込を「キャンセル済み」にすることはできません。"
+    assert refused.value.message == "「キャンセル」の申込を「キャンセル」にすることはできません。"
 
 
 def test_rejecting_an_accepted_registration_promotes_the_first_waitlisted(run_on_commit):
