@@ -70,7 +70,7 @@ def test_home_shows_the_next_edition_first_then_past_editions_newest_first(clien
             "Registration open",
             "more than 300 participants 2 speeches 3 resolutions",
         ),
-        ("ja", "2026年（日程未定）", "参加登録受付中", "300人以上が参加 講演 2件 決議 3件"),
+        ("ja", "2026年（日程未定）", "参加登録受付中", "300人以上が参加 スピーチ 2件 決議 3件"),
         ("zh-hant", "2026年（日期待定）", "開放報名", "超過300人參加 2 場演講 3 項決議"),
     ],
 )
