@@ -22,14 +22,25 @@ CONTENT_VERSION_KEY = "public-site:content-version"
 PAGE_TIMEOUT = 10 * 60
 
 
+def _now_in_microseconds():
+    return time.time_ns() // 1000
+
+
 def content_version():
-    """Seconds since the epoch of the last content change (set to now when the cache lost it)."""
-    return cache.get_or_set(CONTENT_VERSION_KEY, lambda: int(time.time()), timeout=None)
+    """Microseconds since the epoch of the last content change (now, when the cache lost it)."""
+    return cache.get_or_set(CONTENT_VERSION_KEY, _now_in_microseconds, timeout=None)
 
 
 def content_changed():
-    """Invalidate every cached public page. A later second is always a new version."""
-    cache.set(CONTENT_VERSION_KEY, max(int(time.time()), (cache.get(CONTENT_VERSION_KEY) or 0) + 1), timeout=None)
+    """Invalidate every cached public page: every change gets a new, larger version."""
+    version = max(_now_in_microseconds(), (cache.get(CONTENT_VERSION_KEY) or 0) + 1)
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+
+
+def _last_modified(version):
+    # Rounded up to the second HTTP dates have, so a change later in the same second as the
+    # page a client holds still reads as newer (almost always; ETags settle the rest).
+    return -(-version // 1_000_000)
 
 
 def _has_personal_state(request):
@@ -61,11 +72,13 @@ def cached_public_page(view):
             if hasattr(response, "render"):
                 response.render()
             set_response_etag(response)
-            response["Last-Modified"] = http_date(version)
+            response["Last-Modified"] = http_date(_last_modified(version))
             # Browsers revalidate each time; the 304 costs one cache read and no SQL.
             patch_cache_control(response, no_cache=True, **({"public": True} if use_cache else {"private": True}))
             if use_cache:
                 cache.set(key, response, PAGE_TIMEOUT)
-        return get_conditional_response(request, etag=response.get("ETag"), last_modified=version, response=response)
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=_last_modified(version), response=response
+        )
 
     return wrapper

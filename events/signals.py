@@ -1,5 +1,6 @@
 """Keep cached public pages fresh: any change to what they show invalidates them all."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from delegates.models import Person, Registration
@@ -13,6 +14,9 @@ PUBLIC_CONTENT = [Series, Edition, Session, Topic, Speech, Resolution, FollowUp,
 
 def _content_changed(sender, **kwargs):
     content_changed()
+    # Again after the commit: a page rendered between the first bump and the commit still
+    # showed the old rows, and must not stay cached under the new version.
+    transaction.on_commit(content_changed)
 
 
 def connect():

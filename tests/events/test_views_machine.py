@@ -135,10 +135,10 @@ def test_conditional_get_answers_304_by_etag_and_by_date(client, demo):
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     assert client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
     # Unchanged content keeps its ETag even when the content version moves on.
-    cache.set(CONTENT_VERSION_KEY, cache.get(CONTENT_VERSION_KEY) + 60)
+    cache.set(CONTENT_VERSION_KEY, cache.get(CONTENT_VERSION_KEY) + 60_000_000)
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     Edition.objects.filter(slug="nagoya-2026").update(host_city_en="Nagoya City")
-    cache.set(CONTENT_VERSION_KEY, cache.get(CONTENT_VERSION_KEY) + 60)
+    cache.set(CONTENT_VERSION_KEY, cache.get(CONTENT_VERSION_KEY) + 60_000_000)
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
     assert client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 200
 
@@ -174,3 +174,11 @@ def test_feed_lists_at_most_fifty_entries(client):
     make_public_record(60)
     entries = re.findall(rb"<entry>", client.get(_url("events:resolution_feed")).content)
     assert len(entries) == 50
+
+
+def test_content_version_moves_again_when_the_change_commits(django_capture_on_commit_callbacks):
+    edition = make_edition()
+    with django_capture_on_commit_callbacks(execute=True):
+        edition.save()
+        before_commit = cache.get(CONTENT_VERSION_KEY)
+    assert cache.get(CONTENT_VERSION_KEY) > before_commit
