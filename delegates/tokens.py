@@ -6,6 +6,7 @@ per purpose, so a badge code cannot be replayed as a self-service link or the ot
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ def _sign(registration, salt):
 def _registration_for(access_key_hex):
     try:
         return Registration.objects.select_related("edition__series", "person").get(access_key=access_key_hex)
-    except (Registration.DoesNotExist, ValueError, signing.BadSignature) as error:
+    except (Registration.DoesNotExist, ValidationError, ValueError) as error:
         # An erased registration gets a new access key, so its old links stop working.
         raise InvalidToken from error
 

@@ -119,8 +119,8 @@ def test_forbidden_transitions_are_refused_and_change_nothing():
     edition = make_open_edition()
     cancelled = make_registration(edition, status=Status.CANCELLED)
     with pytest.raises(services.TransitionNotAllowed) as refused:
-        services.registration_accept(registration=cancelled, actor=Actor.ORGANIZER)
-    assert refused.value.message == "A registration that is “Cancelled” cannot become “Accepted”."
+        services.registration_reject(registration=cancelled, actor=Actor.ORGANIZER)
+    assert refused.value.message == "A registration that is “Cancelled” cannot become “Rejected”."
     accepted = make_registration(edition, status=Status.ACCEPTED)
     with pytest.raises(services.TransitionNotAllowed):
         services.registration_waitlist(registration=accepted, actor=Actor.ORGANIZER)
@@ -129,12 +129,35 @@ def test_forbidden_transitions_are_refused_and_change_nothing():
     assert mail.outbox == []
 
 
+def test_every_status_pair_follows_the_transition_table():
+    edition = make_open_edition(capacity=None)
+    for from_status in Status.values:
+        for to_status, service in [
+            (Status.ACCEPTED, services.registration_accept),
+            (Status.WAITLISTED, services.registration_waitlist),
+            (Status.REJECTED, services.registration_reject),
+            (Status.CANCELLED, services.registration_cancel),
+        ]:
+            registration = make_registration(edition, status=from_status)
+            try:
+                service(registration=registration, actor=Actor.ORGANIZER)
+            except services.TransitionNotAllowed:
+                allowed = False
+            else:
+                allowed = True
+            registration.refresh_from_db()
+            assert allowed == (to_status in services.TRANSITIONS[from_status]), (from_status, to_status)
+            assert registration.status == (to_status if allowed else from_status)
+            assert registration.status_changes.count() == (1 if allowed else 0)
+
+
 def test_transition_refusal_is_translated():
     from django.utils import translation
 
     registration = make_registration(make_open_edition(), status=Status.CANCELLED)
     with translation.override("ja"), pytest.raises(services.TransitionNotAllowed) as refused:
         services.registration_cancel(registration=registration, actor=Actor.DELEGATE)
+    # CANCELLED -> CANCELLED: a second click on "cancel" is refused, not repeated.
     assert refused.value.message == "「キャンセル」の申込を「キャンセル」にすることはできません。"
 
 

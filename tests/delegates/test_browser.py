@@ -1,0 +1,70 @@
+"""A delegate registers in Japanese in real Chromium, confirms from the e-mail, and cancels."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from delegates.models import Registration
+from tests.factories import make_open_edition
+
+pytestmark = pytest.mark.browser
+
+
+def test_register_confirm_and_cancel_in_japanese(page, screenshot):
+    edition = make_open_edition(capacity=5, host_city_ja="名古屋", host_city_en="Nagoya")
+    page.goto(f"/ja/editions/{edition.slug}/register/")
+    assert page.locator("h1").inner_text() == "参加申込"
+
+    # A first try with mistakes: the errors appear next to their fields, nothing typed is lost.
+    page.fill('[name="family_name"]', "Takaichi")
+    page.fill('[name="native_name"]', "高市早苗")
+    page.fill('[name="email"]', "sanae@example")
+    page.fill('[name="phone"]', "03-1234-5678")
+    page.get_by_role("button", name="申し込む").click()
+    assert (
+        page.locator("#id_phone_error").inner_text()
+        == "国番号付きの有効な電話番号を入力してください（例：+81 3 1234 5678）。"
+    )
+    assert page.locator('[name="native_name"]').input_value() == "高市早苗"
+    screenshot("1-errors")
+
+    page.fill('[name="given_name"]', "Sanae")
+    page.fill('[name="email"]', "sanae@example.org")
+    page.fill('[name="phone"]', "+81 3 1234 5678")
+    page.fill(
+        '[name="position_ja"]' if page.locator('[name="position_ja"]').count() else '[name="position"]', "衆議院議員"
+    )
+    page.select_option('[name="side"]', "japan")
+    page.select_option('[name="category"]', "national_legislator")
+    page.select_option('[name="interpretation_language"]', "zh")
+    page.check('[name="privacy_consent"]')
+    page.get_by_role("button", name="申し込む").click()
+    assert page.locator("h1").inner_text() == "あと少しです：メールをご確認ください"
+    screenshot("2-check-your-email")
+
+    (message,) = mail.outbox
+    link = re.search(r"^http://127\.0\.0\.1:8000(/ja/registration/confirm/\S+)$", message.body, re.M).group(1)
+    page.goto(link)
+    page.get_by_role("button", name="申込を確定する").click()
+    assert page.locator(".status-label strong").inner_text() == "承認済み"
+    assert page.get_by_role("link", name="名札をダウンロード（PDF）").is_visible()
+    screenshot("3-accepted")
+
+    page.get_by_role("link", name="申込をキャンセルする").click()
+    screenshot("4-cancel")
+    page.get_by_role("button", name="はい、キャンセルします").click()
+    assert page.locator(".status-label strong").inner_text() == "キャンセル"
+    assert page.locator(".message").inner_text() == "お申し込みはキャンセルされました。"
+    screenshot("5-cancelled")
+
+    registration = Registration.objects.get()
+    assert (registration.status, registration.language, registration.person.native_name) == (
+        "cancelled",
+        "ja",
+        "高市早苗",
+    )
+    assert [m.subject for m in mail.outbox][1:] == [
+        f"第1回 {edition.series.name} (名古屋 2015)へのご参加が確定しました",
+        f"第1回 {edition.series.name} (名古屋 2015)へのお申し込みをキャンセルしました",
+    ]
