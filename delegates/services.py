@@ -37,7 +37,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PENDING: frozenset({Status.ACCEPTED, Status.WAITLISTED, Status.REJECTED, Status.CANCELLED}),
     Status.WAITLISTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
     Status.ACCEPTED: frozenset({Status.REJECTED, Status.CANCELLED}),
-    # Organizers may reconsider a rejection; a cancellation is final (the delegate registers anew).
+    # Organizers may reconsider a rejection; a cancellation is final (the delegate gave the place up).
     Status.REJECTED: frozenset({Status.ACCEPTED, Status.WAITLISTED}),
     Status.CANCELLED: frozenset(),
 }
@@ -182,16 +182,14 @@ def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registrat
     return promoted
 
 
-def _place(registration: Registration, edition: Edition) -> None:
+def _place(registration: Registration, edition: Edition, *, notify: bool) -> None:
     """Automatic acceptance: a place if one is free and nobody waits ahead, else the waiting list."""
     places_left = _places_left(edition)
     nobody_waiting = not Registration.objects.for_edition(edition).waitlisted().exists()
-    if places_left is None or (places_left > 0 and nobody_waiting):
-        _transition(registration, Status.ACCEPTED, actor=Actor.SYSTEM)
-        _email(registration, "accepted")
-    else:
-        _transition(registration, Status.WAITLISTED, actor=Actor.SYSTEM)
-        _email(registration, "waitlisted")
+    to_status = Status.ACCEPTED if places_left is None or (places_left > 0 and nobody_waiting) else Status.WAITLISTED
+    _transition(registration, to_status, actor=Actor.SYSTEM)
+    if notify:
+        _email(registration, "accepted" if to_status == Status.ACCEPTED else "waitlisted")
 
 
 def _unique_person_slug(family_name: str, given_name: str) -> str:
@@ -328,7 +326,7 @@ def _confirm(registration, *, actor, user=None, notify=True):
         if notify:
             _email(registration, "received")
     else:
-        _place(registration, edition)
+        _place(registration, edition, notify=notify)
 
 
 @transaction.atomic

@@ -232,6 +232,36 @@ def test_a_returning_delegate_is_the_same_person_and_updated_only_after_confirmi
     assert Person.objects.count() == 1
 
 
+def test_an_organizer_may_add_a_confirmed_registration_silently_even_after_closing(organizer, run_on_commit):
+    from events.models import Edition
+
+    edition = make_open_edition(capacity=1, status=Edition.Status.REGISTRATION_CLOSED)
+    data = {"family_name": "Lai", "email": "guest@example.org", "side": "taiwan", "category": "other"}
+    first = run_on_commit(
+        services.registration_create,
+        edition=edition,
+        data=data,
+        language="zh-hant",
+        actor=Actor.ORGANIZER,
+        user=organizer,
+        confirmed=True,
+        notify=False,
+    )
+    second = run_on_commit(
+        services.registration_create,
+        edition=edition,
+        data={**data, "email": "second@example.org"},
+        language="en",
+        actor=Actor.ORGANIZER,
+        confirmed=True,
+        notify=False,
+    )
+    assert (first.status, second.status) == (Status.ACCEPTED, Status.WAITLISTED)
+    assert history(first) == [("", "unconfirmed", "organizer"), ("unconfirmed", "accepted", "system")]
+    assert first.confirmed_at is not None
+    assert mail.outbox == []
+
+
 def test_a_delegate_cannot_register_when_registration_is_closed():
     from events.models import Edition
 
