@@ -171,8 +171,8 @@ def person_detail(request, slug):
         "events/person_detail.html",
         {
             "person": person,
-            "speeches": speeches,
-            "resolutions": resolutions,
+            "speeches": Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("speeches")),
+            "resolutions": Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("resolutions")),
             "editions": Edition.objects.taken_part_in_by(person),
         },
     )

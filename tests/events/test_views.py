@@ -590,8 +590,9 @@ def _record_pages(record):
         ("events:resolution_list", {}, f"?topic={record['topic'].slug}&page=2", 7),
         ("events:topic_list", {}, "", 1),
         ("events:topic_detail", {"slug": record["topic"].slug}, "", 5),
-        ("events:person_detail", {"slug": star.slug}, "", 5),
-        ("events:search", {}, "?q=bulk", 6),
+        ("events:person_detail", {"slug": star.slug}, "", 6),
+        # "1" matches every kind: editions, topics, resolutions and speeches.
+        ("events:search", {}, "?q=1", 8),
     ]
 
 
