@@ -77,6 +77,15 @@ def language_links(context):
     return links
 
 
+@register.simple_tag(takes_context=True)
+def x_default_url(context):
+    """Like the sitemap's x-default: the address without a language prefix, from which
+    LocaleMiddleware sends each reader on to their own language."""
+    request = context["request"]
+    default = settings.LANGUAGE_CODE
+    return request.build_absolute_uri(translate_url(request.get_full_path(), default).replace(f"/{default}/", "/", 1))
+
+
 @register.filter
 def json_ld(data):
     """Structured data in a <script type="application/ld+json">, escaped like json_script."""

@@ -198,6 +198,7 @@ def test_edition_page_has_json_ld_and_open_graph(client, demo):
     assert '<meta property="og:url" content="http://testserver/en/editions/kamakura-2025/">' in page
     assert '<meta property="og:locale" content="en_US">' in page
     assert '<link rel="alternate" hreflang="ja" href="http://testserver/ja/editions/kamakura-2025/">' in page
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/editions/kamakura-2025/">' in page
 
 
 def test_json_ld_of_a_dated_cancelled_edition(client):
