@@ -145,34 +145,37 @@ def topic_list(request):
     return render(request, "events/topic_list.html", {"topics": Topic.objects.with_counts()})
 
 
+def _speeches_and_resolutions(request, speeches, resolutions):
+    """Both lists newest first, each paged on its own (?speeches=2&resolutions=3)."""
+    return {
+        "speeches": Paginator(speeches.select_related("edition", "speaker").newest_first(), PAGE_SIZE).get_page(
+            request.GET.get("speeches")
+        ),
+        "resolutions": Paginator(resolutions.select_related("edition").newest_first(), PAGE_SIZE).get_page(
+            request.GET.get("resolutions")
+        ),
+    }
+
+
 @cached_public_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    speeches = topic.speeches.select_related("edition", "speaker").newest_first()
-    resolutions = topic.resolutions.select_related("edition").newest_first()
     return render(
         request,
         "events/topic_detail.html",
-        {
-            "topic": topic,
-            "speeches": Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("speeches")),
-            "resolutions": Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("resolutions")),
-        },
+        {"topic": topic, **_speeches_and_resolutions(request, topic.speeches.all(), topic.resolutions.all())},
     )
 
 
 @cached_public_page
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
-    speeches = person.speeches.select_related("edition").newest_first()
-    resolutions = person.sponsored_resolutions.select_related("edition").newest_first()
     return render(
         request,
         "events/person_detail.html",
         {
             "person": person,
-            "speeches": Paginator(speeches, PAGE_SIZE).get_page(request.GET.get("speeches")),
-            "resolutions": Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("resolutions")),
+            **_speeches_and_resolutions(request, person.speeches.all(), person.sponsored_resolutions.all()),
             "editions": Edition.objects.taken_part_in_by(person),
         },
     )
