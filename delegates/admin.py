@@ -1,6 +1,9 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,12 +15,19 @@ from modeltranslation.admin import TranslationAdmin
 from events.admin import language_fieldsets
 from events.models import Edition
 
-from . import services
+from . import admin_views, services
 from .admin_actions import REGISTRATION_ACTIONS
 from .audit import AuditLogAdminMixin
 from .dashboard import edition_dashboard
 from .exports import registrations_csv_response
-from .models import Person, Question, Registration, RegistrationStatusChange
+from .models import (
+    DelegateMessage,
+    MessageDelivery,
+    Person,
+    Question,
+    Registration,
+    RegistrationStatusChange,
+)
 
 
 class RegistrationInline(admin.TabularInline):
@@ -121,6 +131,27 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     def full_name(self, person):
         return person.full_name
 
+    # Editors choose speakers and sponsors for the public record without seeing anyone's
+    # personal data: the name search answers them, and only with people the public may see.
+    PUBLIC_RECORD_PERMISSIONS = ("events.change_speech", "events.change_resolution")
+
+    def _is_public_record_lookup(self, request):
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and any(request.user.has_perm(permission) for permission in self.PUBLIC_RECORD_PERMISSIONS)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._is_public_record_lookup(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not super().has_view_permission(request):
+            queryset = queryset.public()
+        return queryset, may_have_duplicates
+
 
 class StatusChangeInline(admin.TabularInline):
     model = RegistrationStatusChange
@@ -157,6 +188,26 @@ class CheckedInFilter(_DoneFilter):
     title = _("checked in")
     parameter_name = "checked_in"
     field = "checked_in_at"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RegistrationMessagesInline(ReadOnlyInline):
+    """The messages this delegate was sent from the composer."""
+
+    model = MessageDelivery
+    fields = ["message", "status", "sent_at", "error"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages sent")
 
 
 @admin.register(Registration)
@@ -199,7 +250,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["person", "edition"]
     change_list_template = "admin/delegates/registration/change_list.html"
     actions = REGISTRATION_ACTIONS
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, RegistrationMessagesInline]
     # The status moves only through delegates.services, which keeps capacity and history right.
     readonly_fields = [
         "status",
@@ -262,13 +313,28 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
                 name="delegates_registration_dashboard",
             ),
             path("export/", view(self.export_view), name="delegates_registration_export"),
+            path("compose/", view(partial(admin_views.compose_view, self)), name="delegates_registration_compose"),
+            path("import/", view(partial(admin_views.import_view, self)), name="delegates_registration_import"),
+            path(
+                "import/confirm/",
+                view(partial(admin_views.import_confirm_view, self)),
+                name="delegates_registration_import_confirm",
+            ),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
         query = request.GET.urlencode()
-        export_url = reverse("admin:delegates_registration_export") + (f"?{query}" if query else "")
-        return super().changelist_view(request, {"export_url": export_url, **(extra_context or {})})
+        suffix = f"?{query}" if query else ""
+        tools = []
+        if self.has_change_permission(request):
+            tools.append(
+                {"url": reverse("admin:delegates_registration_compose") + suffix, "label": _("Write to these")}
+            )
+        if self.has_add_permission(request):
+            tools.append({"url": reverse("admin:delegates_registration_import"), "label": _("Import CSV")})
+        context = {"export_url": reverse("admin:delegates_registration_export") + suffix, "extra_tools": tools}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def dashboard_view(self, request, edition_id=None):
         if not self.has_view_permission(request):
@@ -346,3 +412,45 @@ class QuestionAdmin(TranslationAdmin):
         (None, {"fields": ["edition", "kind", "required", "order"]}),
         *language_fieldsets("label", "help_text", "choices"),
     ]
+
+
+class DeliveryInline(ReadOnlyInline):
+    model = MessageDelivery
+    fields = ["registration", "status", "sent_at", "error"]
+    readonly_fields = fields
+
+
+@admin.register(DelegateMessage)
+class DelegateMessageAdmin(admin.ModelAdmin):
+    """Messages are written in the composer (the registration list's "Write to these"); here they are read."""
+
+    list_display = ["subject", "created_at", "sent_by", "recipients_filter", "sent_count", "delivery_count"]
+    list_select_related = ["sent_by"]
+    search_fields = ["subject", "body"]
+    fields = ["subject", "body", "recipients_filter", "sent_by", "created_at"]
+    readonly_fields = fields
+    inlines = [DeliveryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivery_total=Count("deliveries"),
+                sent_total=Count("deliveries", filter=Q(deliveries__status=MessageDelivery.Status.SENT)),
+            )
+        )
+
+    @admin.display(description=_("recipients"), ordering="delivery_total")
+    def delivery_count(self, message):
+        return message.delivery_total
+
+    @admin.display(description=_("sent"), ordering="sent_total")
+    def sent_count(self, message):
+        return message.sent_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -36,6 +36,8 @@ def test_organizer_edit_in_the_admin_is_recorded_with_user_and_changes(organizer
         "answers": "{}",
         "status_changes-TOTAL_FORMS": "0",
         "status_changes-INITIAL_FORMS": "0",
+        "message_deliveries-TOTAL_FORMS": "0",
+        "message_deliveries-INITIAL_FORMS": "0",
     }
     response = organizer_client.post(url, data)
     assert response.status_code == 302

@@ -2,7 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from delegates.models import Registration, RegistrationStatusChange
+from delegates.messaging import message_send
+from delegates.models import Question, Registration, RegistrationStatusChange
 from events.models import Edition
 from tests.factories import make_registration, make_session
 
@@ -29,11 +30,14 @@ def test_every_domain_model_is_in_the_admin():
         "delegates.Person",
         "delegates.Registration",
         "delegates.RegistrationStatusChange",
+        "delegates.Question",
+        "delegates.DelegateMessage",
     }
 
 
 # The status history is written by the workflow only, never typed in by hand.
-READ_ONLY = {"delegates.RegistrationStatusChange"}
+# Messages are written in the composer, never added as a bare record.
+READ_ONLY = {"delegates.RegistrationStatusChange", "delegates.DelegateMessage"}
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.label)
@@ -44,6 +48,8 @@ def test_changelist_add_and_change_pages_answer(organizer_client, demo, model):
     RegistrationStatusChange.objects.create(
         registration=registration, to_status=registration.status, actor=RegistrationStatusChange.Actor.DELEGATE
     )
+    Question.objects.create(edition=nagoya, label_en="Will you join the excursion?")
+    message_send(subject="Welcome", body="Dear {name}", registrations=Registration.objects.all(), user=None)
     assert organizer_client.get(_url(model, "changelist")).status_code == 200
     assert organizer_client.get(_url(model, "changelist"), {"q": "Kamakura"}).status_code == 200
     assert organizer_client.get(_url(model, "add")).status_code == (403 if model._meta.label in READ_ONLY else 200)

@@ -1,0 +1,54 @@
+"""Forms behind the organizer's pages in the admin: the message composer and the CSV import."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Edition
+
+from .imports import MAX_FILE_BYTES
+from .messaging import PLACEHOLDERS, unknown_placeholders
+
+
+class ComposeMessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_("Separate paragraphs with an empty line."),
+    )
+    # The number of recipients the organizer saw in the preview; sending checks it again.
+    expected_recipients = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("subject", "body"):
+            unknown = unknown_placeholders(cleaned.get(field, ""))
+            if unknown:
+                self.add_error(
+                    field,
+                    _("Unknown placeholder: %(unknown)s. You can use %(known)s.")
+                    % {
+                        "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                        "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
+                    },
+                )
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    edition = forms.ModelChoiceField(
+        label=_("Edition"), queryset=Edition.objects.order_by("-ordinal"), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with or without a byte order mark (Excel: “CSV UTF-8”), comma-separated."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB; split it into smaller files.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload

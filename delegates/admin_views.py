@@ -1,0 +1,185 @@
+"""The organizer's pages beside the registration list: CSV import and the message composer.
+
+Both work on what the list shows: the composer writes to the list as it is filtered now;
+the import adds to one edition. Each view only translates HTTP: a form validates,
+delegates.imports / delegates.messaging do the work, a template renders.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.models import Edition
+
+from . import imports
+from .admin_forms import ComposeMessageForm, ImportUploadForm
+from .messaging import PLACEHOLDERS, message_send, render_message
+
+PREVIEW_RECIPIENTS = 3
+# The file between preview and confirmation lives in the session (database-backed), so
+# any process can finish an import another one previewed.
+SESSION_KEY = "delegates_import"
+
+
+def _context(model_admin, request, title, **extra):
+    return {**model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, **extra}
+
+
+def _active_filters(changelist, request) -> list[str]:
+    """What the list is narrowed to, in words: "Status: Accepted", "Side: Taiwan", a search."""
+    described = []
+    for spec in changelist.filter_specs:
+        if not any(param in request.GET for param in spec.expected_parameters()):
+            continue
+        for choice in spec.choices(changelist):
+            if choice.get("selected"):
+                described.append(f"{capfirst(spec.title)}: {choice['display']}")
+    if changelist.query:
+        described.append(_("Search: %(query)s") % {"query": changelist.query})
+    return described
+
+
+def compose_view(model_admin, request):
+    """Write one e-mail to every registration in the list as it is filtered now."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    changelist = model_admin.get_changelist_instance(request)
+    recipients = changelist.get_queryset(request).select_related("person", "edition__series")
+    recipient_count = recipients.count()
+    filters = _active_filters(changelist, request)
+    form = ComposeMessageForm(request.POST or None, initial={"expected_recipients": recipient_count})
+    previews = []
+    if request.method == "POST" and form.is_valid():
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        if "send" in request.POST:
+            if form.cleaned_data["expected_recipients"] != recipient_count:
+                form.add_error(
+                    None,
+                    _("The list changed since the preview: it now has %(count)s recipients. Check the preview again.")
+                    % {"count": recipient_count},
+                )
+            elif recipient_count == 0:
+                form.add_error(None, _("No registration matches these filters; nobody would get this message."))
+            else:
+                message_send(
+                    subject=subject,
+                    body=body,
+                    registrations=recipients,
+                    user=request.user,
+                    recipients_filter="; ".join(filters),
+                )
+                model_admin.message_user(
+                    request,
+                    ngettext(
+                        "The message is queued for %(count)d delegate.",
+                        "The message is queued for %(count)d delegates.",
+                        recipient_count,
+                    )
+                    % {"count": recipient_count},
+                    messages.SUCCESS,
+                )
+                changelist_url = reverse("admin:delegates_registration_changelist")
+                return HttpResponseRedirect(f"{changelist_url}?{request.GET.urlencode()}")
+        form.data = form.data.copy()
+        form.data["expected_recipients"] = recipient_count
+        previews = [
+            dict(
+                zip(
+                    ("subject", "text", "html"), render_message(subject=subject, body=body, registration=r), strict=True
+                )
+            )
+            | {"registration": r}
+            for r in recipients[:PREVIEW_RECIPIENTS]
+        ]
+    context = _context(
+        model_admin,
+        request,
+        _("Write to delegates"),
+        form=form,
+        recipient_count=recipient_count,
+        filters=filters,
+        previews=previews,
+        placeholders=PLACEHOLDERS,
+        query=request.GET.urlencode(),
+    )
+    return TemplateResponse(request, "admin/delegates/registration/compose.html", context)
+
+
+def import_view(model_admin, request):
+    """Upload a CSV file and see, row by row, what importing it would do."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = _context(model_admin, request, _("Import invited delegates"), form=form, column_help=imports.COLUMN_HELP)
+    if request.method == "POST" and form.is_valid():
+        edition = form.cleaned_data["edition"]
+        upload = form.cleaned_data["file"]
+        try:
+            text = imports.decode(upload.read())
+            results = imports.delegates_import(edition=edition, text=text, user=request.user, dry_run=True)
+            ignored = imports.ignored_columns(text)
+        except imports.ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            token = secrets.token_urlsafe(16)
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "edition": edition.pk,
+                "filename": upload.name,
+                "text": text,
+            }
+            context.update(
+                edition=edition,
+                filename=upload.name,
+                results=results,
+                counts=imports.summary(results),
+                ignored_columns=ignored,
+                token=token,
+                preview=True,
+            )
+    return TemplateResponse(request, "admin/delegates/registration/import.html", context)
+
+
+def import_confirm_view(model_admin, request):
+    """Import the previewed file for real, in one transaction."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    pending = request.session.get(SESSION_KEY)
+    if request.method != "POST" or not pending or pending["token"] != request.POST.get("token"):
+        model_admin.message_user(
+            request,
+            _(
+                "This import is no longer waiting for confirmation (it was imported or replaced). "
+                "Upload the file again."
+            ),
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(reverse("admin:delegates_registration_import"))
+    edition = Edition.objects.get(pk=pending["edition"])
+    results = imports.delegates_import(edition=edition, text=pending["text"], user=request.user, dry_run=False)
+    del request.session[SESSION_KEY]
+    counts = imports.summary(results)
+    model_admin.message_user(
+        request,
+        _("Import finished: %(create)s created, %(update)s updated, %(unchanged)s unchanged, %(refuse)s refused.")
+        % counts,
+        messages.SUCCESS if not counts["refuse"] else messages.WARNING,
+    )
+    context = _context(
+        model_admin,
+        request,
+        _("Import invited delegates"),
+        edition=edition,
+        filename=pending["filename"],
+        results=results,
+        counts=counts,
+        done=True,
+    )
+    return TemplateResponse(request, "admin/delegates/registration/import.html", context)

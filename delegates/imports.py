@@ -1,0 +1,339 @@
+"""Import invited delegates from a CSV file into an edition.
+
+The file is checked as a whole first (encoding, columns, size); then every row runs
+through delegates.services exactly as it will on confirmation, inside a transaction that
+is rolled back: that is the preview. Confirming runs the same rows again in one
+transaction that is kept. A row whose e-mail address is already registered for the
+edition updates that registration, or changes nothing when the file holds the same
+details, so importing the same file twice creates nothing new.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.utils import build_localized_fieldname
+
+from . import services
+from .models import Category, Registration, RegistrationStatusChange, Side
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+REQUIRED_COLUMNS = ("email", "family_name")
+OPTIONAL_COLUMNS = (
+    "given_name",
+    "family_name_first",
+    "native_name",
+    "honorific",
+    "position",
+    "organization",
+    "side",
+    "category",
+    "phone",
+    "language",
+    "interpretation",
+    "dietary_needs",
+    "accessibility_needs",
+)
+COLUMN_HELP = {
+    "email": gettext_lazy("E-mail address; one registration per address and edition. Required."),
+    "family_name": gettext_lazy("Family name in Latin letters. Required."),
+    "given_name": gettext_lazy("Given name in Latin letters."),
+    "family_name_first": gettext_lazy("yes or no: write the family name first."),
+    "native_name": gettext_lazy("Name in Japanese or Chinese script, e.g. 李逸洋."),
+    "honorific": gettext_lazy("For example Dr. or Hon."),
+    "position": gettext_lazy("Position, in the language of the language column."),
+    "organization": gettext_lazy("Organization, in the language of the language column."),
+    "side": gettext_lazy("japan, taiwan or other (or the name in any of the three languages)."),
+    "category": gettext_lazy("For example national_legislator, local_councilor, civic_group."),
+    "phone": gettext_lazy("Phone number."),
+    "language": gettext_lazy("Language for e-mails: en, ja or zh-hant. English when empty."),
+    "interpretation": gettext_lazy("Interpretation needed into: ja, zh or en; empty for none."),
+    "dietary_needs": gettext_lazy("Dietary needs."),
+    "accessibility_needs": gettext_lazy("Accessibility needs."),
+}
+TRUE_WORDS = {"yes", "y", "true", "1", "はい", "是"}
+FALSE_WORDS = {"no", "n", "false", "0", "いいえ", "否"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; nothing was looked at row by row."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+class Outcome:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    REFUSE = "refuse"
+
+
+OUTCOME_LABELS = {
+    Outcome.CREATE: gettext_lazy("create"),
+    Outcome.UPDATE: gettext_lazy("update"),
+    Outcome.UNCHANGED: gettext_lazy("unchanged"),
+    Outcome.REFUSE: gettext_lazy("refuse"),
+}
+
+
+@dataclass
+class RowResult:
+    line: int
+    email: str
+    name: str
+    outcome: str = Outcome.REFUSE
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS[self.outcome]
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    cells: dict
+    data: dict = field(default_factory=dict)
+    language: str = "en"
+    errors: list[str] = field(default_factory=list)
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+def decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        for encoding, name in (("cp932", "Shift_JIS"), ("big5", "Big5")):
+            try:
+                content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            raise ImportFileError(
+                _(
+                    "The file is not UTF-8 (it looks like %(encoding)s; the first problem is on line "
+                    "%(line)s). In Excel choose “Save as” → “CSV UTF-8”, then upload it again."
+                )
+                % {"encoding": name, "line": line}
+            ) from error
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 text (the first problem is on line %(line)s). "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"line": line}
+        ) from error
+
+
+def _column_name(heading: str) -> str:
+    return heading.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def read_rows(text: str) -> tuple[list[str], list[ParsedRow]]:
+    """The file's column names and its rows as {column: cell}; raises ImportFileError."""
+    lines = list(csv.reader(io.StringIO(text)))
+    while lines and not any(cell.strip() for cell in lines[-1]):
+        lines.pop()
+    if not lines:
+        raise ImportFileError(_("The file is empty."))
+    columns = [_column_name(heading) for heading in lines[0]]
+    if len(columns) == 1 and ";" in columns[0]:
+        raise ImportFileError(_("The columns are separated by semicolons; save the file with commas instead."))
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; missing: %(missing)s.") % {"missing": ", ".join(missing)}
+        )
+    repeated = sorted({column for column in columns if column and columns.count(column) > 1})
+    if repeated:
+        raise ImportFileError(_("These columns appear twice: %(columns)s.") % {"columns": ", ".join(repeated)})
+    if len(lines) - 1 > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = ParsedRow(line=number, cells=dict(zip(columns, (cell.strip() for cell in cells), strict=False)))
+        if len(cells) != len(columns):
+            row.errors.append(
+                _("This row has %(cells)s cells, the first row names %(columns)s columns.")
+                % {"cells": len(cells), "columns": len(columns)}
+            )
+        rows.append(row)
+    return columns, rows
+
+
+# --- Checking each row ------------------------------------------------------------------
+
+
+def _choices_by_word(choices) -> dict[str, str]:
+    """Each choice found by its code or its label in any of the site's languages."""
+    words = {}
+    for value, label in choices:
+        words[str(value).casefold()] = value
+        for language in ("en", "ja", "zh-hant"):
+            with translation.override(language):
+                words[str(label).casefold()] = value
+    return words
+
+
+def _choice(row, column, choices):
+    cell = row.cells.get(column, "")
+    if not cell:
+        return None
+    value = _choices_by_word(choices).get(cell.casefold())
+    if value is None:
+        row.errors.append(_("“%(value)s” is not a valid %(column)s.") % {"value": cell, "column": column})
+    return value
+
+
+def check_row(row: ParsedRow, seen_emails: dict[str, int]) -> ParsedRow:
+    """Turn the cells into the data delegates.services expects; collect what is wrong."""
+    cells = row.cells
+    email = cells.get("email", "").lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        if email:
+            row.errors.append(_("“%(email)s” is not an e-mail address.") % {"email": cells["email"]})
+        else:
+            row.errors.append(_("The e-mail address is empty."))
+    if email in seen_emails:
+        row.errors.append(_("Same e-mail address as line %(line)s.") % {"line": seen_emails[email]})
+    elif email:
+        seen_emails[email] = row.line
+    if not cells.get("family_name"):
+        row.errors.append(_("The family name is empty."))
+
+    languages = dict(Registration._meta.get_field("language").choices)
+    row.language = _choice(row, "language", languages.items()) or "en"
+    data = {"email": email}
+    for column in ("family_name", "given_name", "native_name", "honorific", "position", "organization", "phone"):
+        if cells.get(column):
+            data[column] = cells[column]
+    for column in ("dietary_needs", "accessibility_needs"):
+        if cells.get(column):
+            data[column] = cells[column]
+    for column, choices in (("side", Side.choices), ("category", Category.choices)):
+        value = _choice(row, column, choices)
+        if value:
+            data[column] = value
+    interpretation = _choice(row, "interpretation", Registration.InterpretationLanguage.choices)
+    if interpretation:
+        data["interpretation_language"] = interpretation
+    flag = cells.get("family_name_first", "").casefold()
+    if flag in TRUE_WORDS | FALSE_WORDS:
+        data["family_name_first"] = flag in TRUE_WORDS
+    elif flag:
+        row.errors.append(_("family_name_first must be yes or no, not “%(value)s”.") % {"value": flag})
+    row.data = data
+    return row
+
+
+def _differences(registration: Registration, data: dict, language: str) -> list[str]:
+    """The fields this row would change on an existing registration or its person."""
+    person = registration.person
+    changed = []
+    for name, value in data.items():
+        if name in services.TRANSLATED_PERSON_FIELDS:
+            attribute = build_localized_fieldname(name, language)
+            target = person
+        elif name in services.PERSON_FIELDS:
+            attribute, target = name, person
+        elif name in services.REGISTRATION_FIELDS:
+            attribute, target = name, registration
+        else:
+            continue
+        current = getattr(target, attribute)
+        if ("" if current is None else current) != value:
+            changed.append(str(target._meta.get_field(attribute).verbose_name))
+    return changed
+
+
+def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
+    result = RowResult(
+        line=row.line,
+        email=row.data.get("email", ""),
+        name=" ".join(filter(None, [row.cells.get("given_name"), row.cells.get("family_name")])),
+    )
+    if row.errors:
+        result.details = row.errors
+        return result
+    try:
+        with transaction.atomic():
+            registration = services.registration_create(
+                edition=edition,
+                data=row.data,
+                language=row.language,
+                actor=RegistrationStatusChange.Actor.ORGANIZER,
+                user=user,
+                confirmed=True,
+                notify=False,
+            )
+    except services.DuplicateRegistration as duplicate:
+        return _update(result, duplicate.registration, row)
+    except services.RegistrationError as refusal:
+        result.details = [str(refusal.message)]
+        return result
+    except ValidationError as invalid:
+        result.details = invalid.messages
+        return result
+    result.outcome = Outcome.CREATE
+    result.details = [_("Status: %(status)s") % {"status": registration.get_status_display()}]
+    return result
+
+
+def _update(result: RowResult, registration: Registration, row: ParsedRow) -> RowResult:
+    changed = _differences(registration, row.data, row.language)
+    if not changed:
+        result.outcome = Outcome.UNCHANGED
+        result.details = [_("Already registered with these details.")]
+        return result
+    try:
+        with transaction.atomic():
+            services.registration_update_details(registration=registration, data=row.data, language=row.language)
+    except services.RegistrationError as refusal:
+        result.details = [str(refusal.message)]
+        return result
+    except ValidationError as invalid:
+        result.details = invalid.messages
+        return result
+    result.outcome = Outcome.UPDATE
+    result.details = [_("Changes: %(fields)s") % {"fields": ", ".join(changed)}]
+    return result
+
+
+def delegates_import(*, edition, text: str, user, dry_run: bool) -> list[RowResult]:
+    """Run every row through the services in one transaction; roll it back for a preview."""
+    _columns, rows = read_rows(text)
+    seen_emails: dict[str, int] = {}
+    checked = [check_row(row, seen_emails) for row in rows]
+    with transaction.atomic():
+        results = [_run_row(row, edition=edition, user=user) for row in checked]
+        if dry_run:
+            # Nothing stays, and e-mails queued with on_commit are dropped with the rollback.
+            transaction.set_rollback(True)
+    return results
+
+
+def ignored_columns(text: str) -> list[str]:
+    columns, _rows = read_rows(text)
+    return [column for column in columns if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+
+
+def summary(results: list[RowResult]) -> dict[str, int]:
+    counts = {outcome: 0 for outcome in OUTCOME_LABELS}
+    for result in results:
+        counts[result.outcome] += 1
+    return counts

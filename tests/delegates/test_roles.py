@@ -1,0 +1,118 @@
+"""The three groups the data migration creates, and what each may open."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests.factories import make_edition, make_person, make_registration, make_resolution, make_speech
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pw-Summit-2026"
+
+
+def _user(django_user_model, group_name, username):
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def records():
+    edition = make_edition(status="registration_open")
+    person = make_person(email="private@example.org", phone="+81 90 0000 0000")
+    registration = make_registration(edition, person)
+    return {"edition": edition, "person": person, "registration": registration, "resolution": make_resolution(edition)}
+
+
+def _admin(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+def test_the_migration_created_three_groups():
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["Check-in staff", "Editor", "Organizer"]
+    assert list(Group.objects.get(name="Check-in staff").permissions.values_list("codename", flat=True)) == ["check_in"]
+    editor_apps = set(Group.objects.get(name="Editor").permissions.values_list("content_type__app_label", flat=True))
+    assert editor_apps == {"events"}
+
+
+def test_organizer_can_do_everything(client, django_user_model, records):
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    edition, registration = records["edition"], records["registration"]
+    for url in [
+        _admin("delegates_registration_changelist"),
+        _admin("delegates_registration_change", registration.pk),
+        _admin("delegates_person_change", records["person"].pk),
+        _admin("delegates_registration_dashboard", edition.pk),
+        _admin("delegates_registration_export"),
+        _admin("delegates_registration_import"),
+        _admin("delegates_registration_compose"),
+        _admin("events_edition_change", edition.pk),
+        _admin("auditlog_logentry_changelist"),
+        _admin("axes_accessattempt_changelist"),
+        reverse("delegates:check_in", kwargs={"edition_slug": edition.slug}),
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_editor_edits_the_public_record_and_gets_403_for_personal_data(client, django_user_model, records):
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    edition = records["edition"]
+    for url in [
+        _admin("events_edition_change", edition.pk),
+        _admin("events_resolution_change", records["resolution"].pk),
+        _admin("events_speech_add"),
+        _admin("events_topic_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    for url in [
+        _admin("delegates_registration_changelist"),
+        _admin("delegates_registration_change", records["registration"].pk),
+        _admin("delegates_person_changelist"),
+        _admin("delegates_person_change", records["person"].pk),
+        _admin("delegates_registration_dashboard", edition.pk),
+        _admin("delegates_registration_export"),
+        _admin("delegates_registration_import"),
+        _admin("delegates_registration_compose"),
+        _admin("delegates_delegatemessage_changelist"),
+        _admin("auditlog_logentry_changelist"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert b"private@example.org" not in response.content
+
+
+def test_editor_picks_speakers_from_public_people_only(client, django_user_model, records):
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    public = make_person(family_name="Public", is_public_figure=True)
+    make_person(family_name="Publicity", listed_publicly=False)
+    make_speech(records["edition"], speaker=public)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Public", "app_label": "events", "model_name": "speech", "field_name": "speaker"},
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == [public.full_name]
+
+
+def test_check_in_staff_open_the_check_in_page_and_nothing_else(client, django_user_model, records):
+    client.force_login(_user(django_user_model, "Check-in staff", "desk"))
+    edition = records["edition"]
+    assert client.get(reverse("delegates:check_in", kwargs={"edition_slug": edition.slug})).status_code == 200
+    for url in [
+        _admin("delegates_registration_changelist"),
+        _admin("delegates_person_changelist"),
+        _admin("delegates_registration_change", records["registration"].pk),
+        _admin("delegates_registration_dashboard", edition.pk),
+        _admin("delegates_registration_export"),
+        _admin("events_edition_changelist"),
+    ]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_staff_without_a_group_see_nothing(client, django_user_model, records):
+    user = django_user_model.objects.create_user(username="nobody", password=PASSWORD, is_staff=True)
+    client.force_login(user)
+    assert client.get(_admin("delegates_registration_changelist")).status_code == 403
+    check_in = client.get(reverse("delegates:check_in", kwargs={"edition_slug": records["edition"].slug}))
+    assert check_in.status_code == 302  # to the login page
+    assert b"private@example.org" not in check_in.content
