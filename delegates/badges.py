@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.translation import gettext
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from .emails import edition_title
 from .models import Category, Side
@@ -52,6 +53,18 @@ def _face_for(person, language):
     return FONT_FACES["ja"]
 
 
+def _centered(pdf, text, *, width, size, max_lines=2, smallest=7):
+    """Write centred text, shrinking it until it fits in `max_lines` lines, so long names and
+    organizations never run into the QR code."""
+    while True:
+        pdf.set_font("badge", size=size)
+        lines = pdf.multi_cell(width, size * 0.5, text, align="C", dry_run=True, output="LINES")
+        if len(lines) <= max_lines or size <= smallest:
+            break
+        size -= 1
+    pdf.multi_cell(width, size * 0.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def badge_pdf(registration) -> bytes:
     person, edition = registration.person, registration.edition
     with translation.override(registration.language):
@@ -65,28 +78,25 @@ def badge_pdf(registration) -> bytes:
 
         colour = CATEGORY_COLOURS.get(person.category, CATEGORY_COLOURS[Category.OTHER])
         pdf.set_fill_color(*colour)
-        pdf.rect(0, 0, BADGE_SIZE_MM[0], 22, style="F")
+        pdf.rect(0, 0, BADGE_SIZE_MM[0], 18, style="F")
         pdf.set_text_color(255, 255, 255)
         pdf.set_font("badge", size=10)
-        pdf.set_xy(8, 5)
-        pdf.multi_cell(width, 5, edition_title(edition), align="C")
+        title_lines = len(pdf.multi_cell(width, 5, edition_title(edition), dry_run=True, output="LINES"))
+        pdf.set_xy(8, (18 - 5 * title_lines) / 2)
+        pdf.multi_cell(width, 5, edition_title(edition), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
         pdf.set_text_color(29, 35, 48)
-        pdf.set_xy(8, 30)
+        pdf.set_xy(8, 26)
         if person.native_name:
-            pdf.set_font("badge", size=26)
-            pdf.multi_cell(width, 12, person.native_name, align="C")
-            pdf.set_font("badge", size=14)
-            pdf.multi_cell(width, 7, person.full_name, align="C")
+            _centered(pdf, person.native_name, width=width, size=26, max_lines=1, smallest=16)
+            _centered(pdf, person.full_name, width=width, size=14, max_lines=1, smallest=9)
         else:
-            pdf.set_font("badge", size=22)
-            pdf.multi_cell(width, 10, person.full_name, align="C")
-        pdf.set_font("badge", size=10)
+            _centered(pdf, person.full_name, width=width, size=22, smallest=12)
         pdf.ln(2)
         role = " ".join(part for part in (person.honorific, person.position) if part)
         for line in (role, person.organization, person.get_side_display()):
             if line:
-                pdf.multi_cell(width, 5, line, align="C")
+                _centered(pdf, line, width=width, size=10)
 
         qr_size = 38
         qr_top = BADGE_SIZE_MM[1] - qr_size - 22

@@ -2,6 +2,7 @@
 writes through delegates.services and renders a template."""
 
 from email.utils import parseaddr
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,10 +45,23 @@ def _closed(request, edition):
     return render(request, "delegates/closed.html", {"edition": edition, "reason": reason})
 
 
-def _token_refused(request, error):
-    expired_registration = getattr(error, "registration", None)
-    context = {"error": error, "edition": expired_registration.edition if expired_registration else None}
-    return render(request, "delegates/link_invalid.html", context, status=400)
+def _from_link(read_token):
+    """Views behind a signed link get the registration; a forged or expired link gets a clear page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, token):
+            try:
+                registration = read_token(token)
+            except tokens.InvalidToken as error:
+                expired = getattr(error, "registration", None)
+                context = {"error": error, "edition": expired.edition if expired else None}
+                return render(request, "delegates/link_invalid.html", context, status=400)
+            return view(request, registration, token)
+
+        return never_cache(wrapped)
+
+    return decorator
 
 
 @never_cache
@@ -91,13 +105,9 @@ def lookup(request, edition_slug):
     return render(request, "delegates/lookup.html", {"edition": edition, "form": form})
 
 
-@never_cache
-def confirm(request, token):
+@_from_link(tokens.registration_from_confirm_token)
+def confirm(request, registration, token):
     # The link only shows a button: mail scanners that open links must not confirm for the delegate.
-    try:
-        registration = tokens.registration_from_confirm_token(token)
-    except tokens.InvalidToken as error:
-        return _token_refused(request, error)
     if request.method == "POST":
         services.registration_confirm(registration=registration)
         return redirect("delegates:manage", token=tokens.manage_token(registration))
@@ -106,12 +116,8 @@ def confirm(request, token):
     return render(request, "delegates/confirm.html", {"registration": registration, "edition": registration.edition})
 
 
-@never_cache
-def manage(request, token):
-    try:
-        registration = tokens.registration_from_manage_token(token)
-    except tokens.InvalidToken as error:
-        return _token_refused(request, error)
+@_from_link(tokens.registration_from_manage_token)
+def manage(request, registration, token):
     edition = Edition.objects.prefetch_related("questions").select_related("series").get(pk=registration.edition_id)
     form = None
     if registration.is_active:
@@ -142,12 +148,8 @@ def manage(request, token):
     return render(request, "delegates/manage.html", context)
 
 
-@never_cache
-def cancel(request, token):
-    try:
-        registration = tokens.registration_from_manage_token(token)
-    except tokens.InvalidToken as error:
-        return _token_refused(request, error)
+@_from_link(tokens.registration_from_manage_token)
+def cancel(request, registration, token):
     if request.method == "POST":
         try:
             services.registration_cancel(registration=registration, actor=Actor.DELEGATE)
@@ -161,12 +163,8 @@ def cancel(request, token):
     return render(request, "delegates/cancel.html", {"registration": registration, "token": token})
 
 
-@never_cache
-def badge(request, token):
-    try:
-        registration = tokens.registration_from_manage_token(token)
-    except tokens.InvalidToken as error:
-        return _token_refused(request, error)
+@_from_link(tokens.registration_from_manage_token)
+def badge(request, registration, token):
     if registration.status != Registration.Status.ACCEPTED:
         raise Http404(_("The badge is available once the registration is accepted."))
     response = HttpResponse(badge_pdf(registration), content_type="application/pdf")

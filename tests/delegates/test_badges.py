@@ -58,6 +58,33 @@ def test_badge_prints_names_in_both_scripts(person_fields, expected):
     assert len(reader.pages) == 1
     width, height = (float(value) for value in reader.pages[0].mediabox[2:])
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (105, 148)
+    assert text_outside_the_page(reader.pages[0], width) == []
+
+
+def text_outside_the_page(page, width):
+    """Text runs whose start lies beyond the page's left or right edge (lost when printed)."""
+    outside = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        x = tm[4] * cm[0] + cm[4]
+        if text.strip("\x00 \n") and not 0 <= x < width:
+            outside.append((text, x))
+
+    page.extract_text(visitor_text=visit)
+    return outside
+
+
+def test_long_roles_are_shrunk_to_fit_above_the_qr_code():
+    person = make_person(
+        native_name="高市早苗",
+        position_en="Member of the Assembly, Standing Committee on General Affairs and Digital Transformation " * 2,
+        organization_en="Kanagawa Prefectural Assembly of the Liberal Democratic Party and Independent Members Caucus",
+    )
+    registration = make_registration(make_open_edition(), person, status=Registration.Status.ACCEPTED)
+    text, reader = pdf_text(badge_pdf(registration))
+    assert "KanagawaPrefecturalAssembly" in text
+    width = float(reader.pages[0].mediabox[2])
+    assert text_outside_the_page(reader.pages[0], width) == []
 
 
 def test_badge_in_japanese_shows_the_category_and_side_in_japanese():
