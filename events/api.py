@@ -18,6 +18,13 @@ from .page_cache import cached_public_page
 API_PAGE_SIZE = 50
 
 
+def _json(data, status=200):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Public data without credentials: any site may read it from the browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _url(request, obj):
     return request.build_absolute_uri(obj.get_absolute_url())
 
@@ -99,7 +106,7 @@ def _page(request, rows, serialize):
         query["page"] = number
         return f"{base}?{query.urlencode()}"
 
-    return JsonResponse(
+    return _json(
         {
             "language": get_language(),
             "count": page.paginator.count,
@@ -108,8 +115,7 @@ def _page(request, rows, serialize):
             "next": link(page.next_page_number()) if page.has_next() else None,
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
             "results": [serialize(request, row) for row in page.object_list],
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 
@@ -121,9 +127,7 @@ def edition_list(request):
 @cached_public_page
 def edition_detail(request, slug):
     edition = get_object_or_404(Edition, slug=slug)
-    return JsonResponse(
-        {"language": get_language(), **_edition(request, edition)}, json_dumps_params={"ensure_ascii": False}
-    )
+    return _json({"language": get_language(), **_edition(request, edition)})
 
 
 @cached_public_page
@@ -144,5 +148,5 @@ def resolution_list(request):
     )
     form = ResolutionFilterForm(request.GET)
     if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return _json({"errors": form.errors.get_json_data()}, status=400)
     return _page(request, form.filter(resolutions), _resolution)

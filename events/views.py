@@ -31,6 +31,13 @@ def registration_url(edition):
         return None
 
 
+def robots_txt(request):
+    """Crawlers may read everything public; the sitemap lists it in every language."""
+    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    lines = ["User-agent: *", f"Disallow: {reverse('admin:index')}", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 @cached_public_page
 def home(request):
     next_edition = Edition.objects.select_related("series").with_headline_figures().next_upcoming()

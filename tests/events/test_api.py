@@ -17,7 +17,9 @@ def _get(client, name, language="en", query="", **kwargs):
 
 
 def test_edition_list_in_japanese(client, demo):
-    data = _get(client, "events:api_edition_list", "ja").json()
+    response = _get(client, "events:api_edition_list", "ja")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
     assert data["language"] == "ja"
     assert data["count"] == 3
     assert [(edition["slug"], edition["host_city"]) for edition in data["results"]] == [

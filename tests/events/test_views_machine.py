@@ -182,3 +182,9 @@ def test_content_version_moves_again_when_the_change_commits(django_capture_on_c
         edition.save()
         before_commit = cache.get(CONTENT_VERSION_KEY)
     assert cache.get(CONTENT_VERSION_KEY) > before_commit
+
+
+def test_robots_txt_points_crawlers_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == ("User-agent: *\nDisallow: /admin/\nSitemap: http://testserver/sitemap.xml\n")
