@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
+from .emails import edition_title
 from .models import Category, Person, Question, Registration, Side
 
 BLANK_CHOICE = [("", _("Please choose"))]
@@ -197,7 +198,7 @@ class CheckInForm(forms.Form):
             raise forms.ValidationError(
                 _("This badge is for another edition: %(edition)s."),
                 code="other_edition",
-                params={"edition": str(registration.edition)},
+                params={"edition": edition_title(registration.edition)},
             )
         self.registration = registration
         return self.cleaned_data["code"]

@@ -18,6 +18,7 @@ from events.models import Edition
 
 from . import services, tokens
 from .badges import badge_pdf
+from .emails import edition_title
 from .forms import CheckInForm, LookupForm, RegistrationForm, SelfServiceForm
 from .models import Registration, RegistrationStatusChange
 from .ratelimit import rate_limit
@@ -160,7 +161,13 @@ def cancel(request, registration, token):
         return redirect("delegates:manage", token=token)
     if not registration.is_active:
         return redirect("delegates:manage", token=token)
-    return render(request, "delegates/cancel.html", {"registration": registration, "token": token})
+    context = {
+        "registration": registration,
+        "edition": registration.edition,
+        "edition_title": edition_title(registration.edition),
+        "token": token,
+    }
+    return render(request, "delegates/cancel.html", context)
 
 
 @_from_link(tokens.registration_from_manage_token)

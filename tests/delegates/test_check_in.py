@@ -91,7 +91,7 @@ def test_code_from_another_edition(desk):
     edition, other = make_open_edition(), make_open_edition()
     registration = make_registration(other, status=Status.ACCEPTED)
     message, _ = scan(desk, edition, tokens.badge_code(registration))
-    assert message == f"This badge is for another edition: {other}."
+    assert message == f"This badge is for another edition: 1st {other.series.name} (City 1 2015)."
 
 
 @pytest.mark.parametrize(

@@ -298,9 +298,15 @@ def test_contact_data_appears_on_no_public_page(client, post):
         f"/en/editions/{edition.slug}/",
         person.get_absolute_url(),
         register_url(edition),
+        "/en/search/?q=Nagoya",
+        reverse("events:api_edition_list"),
+        reverse("events:api_edition_detail", kwargs={"slug": edition.slug}),
+        reverse("events:api_speech_list"),
     ]
     for url in pages:
-        content = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
         assert "private@example.org" not in content
         assert "2345" not in content
 
