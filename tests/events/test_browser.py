@@ -119,3 +119,12 @@ def test_search_and_resolution_filters_work_from_the_keyboard(page, screenshot, 
     assert page.locator(".search-results a").first.inner_text() == "第11屆 · 鎌倉 2025"
     assert _fits_the_screen(page)
     screenshot("2-search")
+
+
+def test_missing_page_is_a_404_in_the_sites_style(page, screenshot, live_demo):
+    response = page.goto("/ja/editions/atlantis-2030/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "お探しのページが見つかりませんでした"
+    assert _fits_the_screen(page)
+    assert _low_contrast_texts(page) == []
+    screenshot("1-not-found")
