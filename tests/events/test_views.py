@@ -607,3 +607,15 @@ def test_public_pages_run_the_same_queries_at_10_and_1000_rows(client, django_as
         with django_assert_max_num_queries(bound, info=name):
             response = client.get(_url(name, language, **kwargs) + query)
         assert response.status_code == 200, name
+
+
+def test_search_ranks_on_postgresql_and_lists_newest_first_on_sqlite(client):
+    from django.db import connection
+
+    series = make_series()
+    older, newer = make_edition(series), make_edition(series)
+    make_speech(older, title_en="Drone drone drone", summary_en="Drones and drone makers.")
+    make_speech(newer, title_en="Energy", summary_en="A word on drone rules.")
+    text = _text(_page(client, "events:search", query="?q=drone&kind=speech"))
+    expected = ["Drone drone drone", "Energy"] if connection.vendor == "postgresql" else ["Energy", "Drone drone drone"]
+    assert text.index(expected[0]) < text.index(expected[1])
