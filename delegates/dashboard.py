@@ -121,7 +121,7 @@ def edition_dashboard(edition) -> Dashboard:
 # Plain SVG with a <title> per mark (a tooltip and a text for screen readers) and a
 # <table> fallback in the template; sizes in viewBox units so the chart scales with the page.
 
-WIDTH, HEIGHT = 640, 220
+WIDTH, HEIGHT = 800, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 16, 16, 32
 
 
@@ -129,9 +129,11 @@ def cumulative_line_svg(daily: list[tuple[datetime.date, int]]) -> str:
     """Registrations so far, day by day."""
     if not daily:
         return ""
-    first, last = daily[0][0], daily[-1][0]
-    span = max((last - first).days, 1)
-    running, points = 0, []
+    # The line starts from zero the day before the first registration, so even one day
+    # of registrations draws a rise rather than a lone dot.
+    first, last = daily[0][0] - datetime.timedelta(days=1), daily[-1][0]
+    span = (last - first).days
+    running, points = 0, [(first, 0)]
     for day, count in daily:
         running += count
         points.append((day, running))
@@ -181,29 +183,29 @@ def cumulative_line_svg(daily: list[tuple[datetime.date, int]]) -> str:
 
 
 def bar_chart_svg(shares: list[Share]) -> str:
-    """One horizontal bar per share, labelled with its count."""
-    row, label_w, count_w = 28, 200, 56
-    height = row * len(shares) + 8
+    """One horizontal bar per share, its label above it and its count after it; narrow
+    enough to stay legible in a third of the page."""
+    width, row, bar_h, count_w = 360, 36, 12, 44
+    height = row * len(shares) + 4
     biggest = max((share.count for share in shares), default=0) or 1
-    bar_w = WIDTH - label_w - count_w
+    bar_w = width - count_w
     bars = format_html_join(
         "",
-        '<g><title>{}: {}</title><text x="{}" y="{}" class="label" text-anchor="end">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="18" rx="2" class="bar bar-{}"/>'
+        '<g><title>{}: {}</title><text x="0" y="{}" class="label">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="{}" rx="2" class="bar bar-{}"/>'
         '<text x="{}" y="{}" class="count">{}</text></g>',
         (
             (
                 share.label,
                 share.count,
-                label_w - 8,
-                row * index + 21,
+                row * index + 13,
                 share.label,
-                label_w,
-                row * index + 6,
-                f"{bar_w * share.count / biggest:.1f}",
+                row * index + 18,
+                f"{max(bar_w * share.count / biggest, 1 if share.count else 0):.1f}",
+                bar_h,
                 share.value,
-                label_w + bar_w * share.count / biggest + 6,
-                row * index + 21,
+                f"{bar_w * share.count / biggest + 6:.1f}",
+                row * index + 29,
                 share.count,
             )
             for index, share in enumerate(shares)
@@ -211,7 +213,7 @@ def bar_chart_svg(shares: list[Share]) -> str:
     )
     return format_html(
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" class="chart chart-bars">{}</svg>',
-        WIDTH,
+        width,
         height,
         ", ".join(f"{share.label}: {share.count}" for share in shares),
         bars,

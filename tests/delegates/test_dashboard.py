@@ -165,5 +165,5 @@ def test_dashboard_with_no_registrations(organizer_client, db):
 def test_charts_escape_labels_and_scale():
     svg = bar_chart_svg([Share(label="<b>x</b>", count=2, value="a"), Share(label="y", count=1, value="b")])
     assert "&lt;b&gt;x&lt;/b&gt;" in svg
-    assert 'width="384.0"' in svg and 'width="192.0"' in svg
+    assert 'width="316.0"' in svg and 'width="158.0"' in svg
     assert cumulative_line_svg([]) == ""
