@@ -1,11 +1,14 @@
 """The public pages in the three languages: what a reader sees, and what they never see."""
 
+import datetime
 import html as html_module
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 
 from delegates.models import Category, Registration, Side
 from events.models import Edition, Resolution, Speech
@@ -13,6 +16,7 @@ from tests.factories import (
     make_edition,
     make_follow_up,
     make_person,
+    make_public_record,
     make_registration,
     make_resolution,
     make_series,
@@ -135,13 +139,15 @@ def test_edition_page_groups_the_programme_by_session(client):
 
 def test_edition_page_counts_accepted_delegations_and_names_nobody(client):
     edition = make_edition()
-    for side, category, status in [
-        (Side.JAPAN, Category.LOCAL_COUNCILOR, Registration.Status.ACCEPTED),
-        (Side.JAPAN, Category.LOCAL_COUNCILOR, Registration.Status.ACCEPTED),
-        (Side.TAIWAN, Category.NATIONAL_LEGISLATOR, Registration.Status.ACCEPTED),
-        (Side.TAIWAN, Category.NATIONAL_LEGISLATOR, Registration.Status.PENDING),
-    ]:
-        person = make_person(side=side, category=category, family_name="Secretname", email=f"{_next_id()}@x.org")
+    for index, (side, category, status) in enumerate(
+        [
+            (Side.JAPAN, Category.LOCAL_COUNCILOR, Registration.Status.ACCEPTED),
+            (Side.JAPAN, Category.LOCAL_COUNCILOR, Registration.Status.ACCEPTED),
+            (Side.TAIWAN, Category.NATIONAL_LEGISLATOR, Registration.Status.ACCEPTED),
+            (Side.TAIWAN, Category.NATIONAL_LEGISLATOR, Registration.Status.PENDING),
+        ]
+    ):
+        person = make_person(side=side, category=category, family_name="Secretname", email=f"d{index}@x.org")
         make_registration(edition, person, status=status)
     page = _page(client, "events:edition_detail", slug=edition.slug)
     table = _text(page[page.index('<table class="counts">') : page.index("</table>")])
@@ -151,13 +157,6 @@ def test_edition_page_counts_accepted_delegations_and_names_nobody(client):
     )
     assert "Secretname" not in page
     assert "@x.org" not in page
-
-
-_ids = iter(range(10**6))
-
-
-def _next_id():
-    return next(_ids)
 
 
 def test_edition_page_without_delegation_figures_says_so(client, demo):
@@ -202,8 +201,6 @@ def test_edition_page_has_json_ld_and_open_graph(client, demo):
 
 
 def test_json_ld_of_a_dated_cancelled_edition(client):
-    import datetime
-
     edition = make_edition(
         status=Edition.Status.CANCELLED,
         start_date=datetime.date(2020, 5, 1),
@@ -323,9 +320,7 @@ def test_resolution_page_shows_status_text_and_follow_up(client, demo, language,
 
 
 def test_resolution_page_lists_only_public_sponsors_and_the_report(client):
-    import datetime
-
-    edition, later = make_edition(), None
+    edition = make_edition()
     later = make_edition(edition.series)
     resolution = make_resolution(
         edition, status=Resolution.Status.ADOPTED, status_changed_on=datetime.date(2025, 11, 8)
@@ -537,8 +532,6 @@ def test_every_page_is_served_in_each_language(client, demo, language):
 
 
 def test_server_error_page_renders_without_a_request(rf):
-    from django.views.defaults import server_error
-
     with translation.override("ja"):
         response = server_error(rf.get("/ja/"))
     page = response.content.decode()
@@ -600,8 +593,6 @@ def _record_pages(record):
 @pytest.mark.parametrize("size", [10, 1000])
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_public_pages_run_the_same_queries_at_10_and_1000_rows(client, django_assert_max_num_queries, size, language):
-    from tests.factories import make_public_record
-
     record = make_public_record(size)
     for name, kwargs, query, bound in _record_pages(record):
         with django_assert_max_num_queries(bound, info=name):
@@ -610,8 +601,6 @@ def test_public_pages_run_the_same_queries_at_10_and_1000_rows(client, django_as
 
 
 def test_search_ranks_on_postgresql_and_lists_newest_first_on_sqlite(client):
-    from django.db import connection
-
     series = make_series()
     older, newer = make_edition(series), make_edition(series)
     make_speech(older, title_en="Drone drone drone", summary_en="Drones and drone makers.")

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from events.models import Edition, Resolution
+from events.models import Edition, Resolution, Topic
 from events.page_cache import CONTENT_VERSION_KEY
-from tests.factories import make_edition, make_public_record, make_session
+from tests.factories import make_edition, make_person, make_public_record, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,6 @@ def test_sitemap_lists_every_public_page_in_every_language_with_alternates(clien
 
 
 def test_sitemap_leaves_out_people_who_are_not_public(client, demo):
-    from tests.factories import make_person
-
     make_person(slug="private-person")
     assert b"private-person" not in client.get("/sitemap.xml").content
 
@@ -122,8 +120,6 @@ def test_cache_is_kept_per_language(client, demo):
 def test_topic_changes_through_m2m_invalidate_the_cache(client, demo):
     url = _url("events:resolution_detail", edition_slug="kamakura-2025", number=2)
     assert b"/topics/robotics/" not in client.get(url).content
-    from events.models import Topic
-
     Resolution.objects.get(edition__slug="kamakura-2025", number=2).topics.add(Topic.objects.get(slug="robotics"))
     assert b"/topics/robotics/" in client.get(url).content
 
