@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -123,6 +125,20 @@ class EditionAdmin(TranslationAdmin):
     @admin.display(description=_("registrations"), ordering="registration_total")
     def registration_count(self, edition):
         return edition.registration_total
+
+    def get_list_display(self, request):
+        # The dashboard shows registrations: only for those who may see them.
+        if request.user.has_perm("delegates.view_registration"):
+            return [*self.list_display, "registration_dashboard"]
+        return self.list_display
+
+    @admin.display(description=_("dashboard"))
+    def registration_dashboard(self, edition):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:delegates_registration_dashboard", args=[edition.pk]),
+            _("Dashboard"),
+        )
 
 
 @admin.register(Session)

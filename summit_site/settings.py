@@ -158,9 +158,10 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Behind N reverse proxies the client address is read from X-Forwarded-For; with none (the
-# default) only REMOTE_ADDR counts, so a client cannot dodge the lockout with a forged header.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# The same proxies as for the rate limits: behind N of them the client address is read from
+# X-Forwarded-For; with none (the default) only REMOTE_ADDR counts, so a client cannot dodge
+# the lockout with a forged header.
+AXES_IPWARE_PROXY_COUNT = RATE_LIMIT_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )

@@ -116,3 +116,29 @@ def test_staff_without_a_group_see_nothing(client, django_user_model, records):
     check_in = client.get(reverse("delegates:check_in", kwargs={"edition_slug": records["edition"].slug}))
     assert check_in.status_code == 302  # to the login page
     assert b"private@example.org" not in check_in.content
+
+
+def test_the_admin_front_page_leads_each_role_to_its_pages(client, django_user_model, records):
+    edition = records["edition"]
+    check_in = reverse("delegates:check_in", kwargs={"edition_slug": edition.slug})
+    dashboard = _admin("delegates_registration_dashboard", edition.pk)
+
+    client.force_login(_user(django_user_model, "Check-in staff", "desk"))
+    page = client.get(_admin("index")).content.decode()
+    assert (f'href="{check_in}"' in page, f'href="{dashboard}"' in page) == (True, False)
+
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    page = client.get(_admin("index")).content.decode()
+    assert (f'href="{check_in}"' in page, f'href="{dashboard}"' in page) == (False, False)
+
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    page = client.get(_admin("index")).content.decode()
+    assert (f'href="{check_in}"' in page, f'href="{dashboard}"' in page) == (True, True)
+
+
+def test_edition_list_links_to_the_dashboard_only_for_those_who_see_registrations(client, django_user_model, records):
+    dashboard = _admin("delegates_registration_dashboard", records["edition"].pk)
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    assert f'href="{dashboard}"' not in client.get(_admin("events_edition_changelist")).content.decode()
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    assert f'href="{dashboard}"' in client.get(_admin("events_edition_changelist")).content.decode()
