@@ -1,9 +1,11 @@
-"""A delegate registers in Japanese in real Chromium, confirms from the e-mail, and cancels."""
+"""In real Chromium: a delegate registers in Japanese, confirms from the e-mail and cancels;
+the check-in desk scans badges."""
 
 import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from delegates.models import Registration
 from tests.factories import make_open_edition
@@ -68,3 +70,47 @@ def test_register_confirm_and_cancel_in_japanese(page, screenshot):
         f"第1回 {edition.series.name} (名古屋 2015)へのご参加が確定しました",
         f"第1回 {edition.series.name} (名古屋 2015)へのお申し込みをキャンセルしました",
     ]
+
+
+def test_check_in_desk_scans_badges(page, screenshot, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from delegates.tokens import badge_code
+    from tests.factories import make_person, make_registration
+
+    password = "pw-Desk-2026"
+    staff = django_user_model.objects.create_user(username="desk", password=password, is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="check_in", content_type__app_label="delegates"))
+    edition = make_open_edition(host_city_en="Nagoya", host_city_ja="名古屋")
+    lee = make_person(
+        family_name="Lee",
+        given_name="Yi-yang",
+        family_name_first=True,
+        native_name="李逸洋",
+        side="taiwan",
+        category="national_legislator",
+        organization_en="Legislative Yuan",
+    )
+    accepted = make_registration(edition, lee, status="accepted", interpretation_language="ja")
+    cancelled = make_registration(edition, status="cancelled")
+
+    page.goto("/admin/login/?next=/en/editions/" + edition.slug + "/check-in/")
+    page.fill('[name="username"]', "desk")
+    page.fill('[name="password"]', password)
+    page.get_by_role("button", name="Log in").click()
+    code = page.locator('[name="code"]')
+    expect(code).to_be_focused()  # the scanner types straight in
+
+    # A hand-held scanner types the code and presses Enter.
+    code.type(badge_code(accepted))
+    code.press("Enter")
+    assert page.locator(".check-in-message").inner_text() == "Checked in."
+    assert page.locator(".check-in-name").inner_text() == "Lee Yi-yang · 李逸洋"
+    expect(code).to_be_focused()
+    expect(code).to_have_value("")
+    screenshot("1-checked-in")
+
+    code.type(badge_code(cancelled))
+    code.press("Enter")
+    assert page.locator(".check-in-message").inner_text() == "Not checked in: this registration was cancelled."
+    screenshot("2-refused")
