@@ -37,8 +37,10 @@ def content(obj, field, paragraphs=False):
         gettext("Not yet translated; shown in English."),
         gettext("English"),
     )
-    tag = "div" if paragraphs else "span"
-    return format_html('<{} lang="en" class="fallback">{}{}</{}>', tag, rendered, badge, tag)
+    if paragraphs:
+        # Before a block, so the reader knows the language before reading it.
+        return format_html('<div lang="en" class="fallback">{}{}</div>', badge, rendered)
+    return format_html('<span lang="en" class="fallback">{}{}</span>', rendered, badge)
 
 
 @register.filter

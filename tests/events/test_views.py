@@ -179,6 +179,18 @@ def test_missing_translation_falls_back_to_english_marked_as_such(client, langua
         assert '<p class="lede"><span lang="en" class="fallback">Trade' in page
 
 
+def test_a_missing_paragraph_translation_is_marked_before_the_text(client):
+    edition = make_edition()
+    speech = make_speech(edition, title_ja="挨拶", summary_en="Only English.\n\nTwo paragraphs.")
+    page = _page(client, "events:speech_detail", "ja", edition_slug=edition.slug, slug=speech.slug)
+    assert (
+        '<div lang="en" class="fallback"><span class="fallback-badge" lang="ja" '
+        'title="まだ翻訳されていないため、英語で表示しています。">英語</span>'
+        "<p>Only English.</p>\n\n<p>Two paragraphs.</p></div>"
+    ) in page
+    assert "<h1>挨拶</h1>" in page
+
+
 def test_english_pages_carry_no_fallback_badges(client, demo):
     assert "fallback" not in _page(client, "events:edition_detail", "en", slug="kamakura-2025")
 
