@@ -83,7 +83,9 @@ def language_links(context):
 def x_default_url(context):
     """Like the sitemap's x-default: the address without a language prefix, from which
     LocaleMiddleware sends each reader on to their own language."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None:
+        return ""
     default = settings.LANGUAGE_CODE
     return request.build_absolute_uri(translate_url(request.get_full_path(), default).replace(f"/{default}/", "/", 1))
 

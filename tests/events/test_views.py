@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
@@ -620,3 +621,9 @@ def test_search_ranks_on_postgresql_and_lists_newest_first_on_sqlite(client):
     text = _text(_page(client, "events:search", query="?q=drone&kind=speech"))
     expected = ["Drone drone drone", "Energy"] if connection.vendor == "postgresql" else ["Energy", "Drone drone drone"]
     assert text.index(expected[0]) < text.index(expected[1])
+
+
+def test_the_skeleton_renders_without_a_request():
+    page = render_to_string("base.html")
+    assert '<html lang="en">' in page
+    assert 'hreflang="x-default"' not in page
