@@ -64,6 +64,8 @@ def test_home_shows_the_next_edition_first_then_past_editions_newest_first(clien
     positions = [page.index(text) for text in expected[:3]]
     assert positions == sorted(positions)
     assert expected[3] in page
+    # Only editions on record: Kamakura and Tainan on the timeline, nothing invented before them.
+    assert page.count('<li class="timeline-item">') == 2
 
 
 @pytest.mark.parametrize(
