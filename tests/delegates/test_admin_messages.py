@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from delegates.messaging import fill_placeholders, message_send
 from delegates.models import DelegateMessage, MessageDelivery, Side
-from delegates.tokens import manage_url
+from delegates.tokens import manage_url, registration_from_manage_token
 from tests.factories import make_edition, make_person, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,12 @@ def _filters(edition):
 
 def test_placeholders_are_filled_per_delegate(nagoya):
     lee = nagoya.registrations.get(email="lee@x.tw")
-    text = fill_placeholders("{name}: {link} ({edition})", lee)
-    assert text == f"李逸洋: {manage_url(lee)} (第12屆 {nagoya.series.name} (Nagoya 2026))"
+    name, link, edition = fill_placeholders("{name}|{link}|{edition}", lee).split("|")
+    assert (name, edition) == ("李逸洋", f"第12屆 {nagoya.series.name} (Nagoya 2026)")
+    # The link is the delegate's own signed self-service link (signed now, so compared by what it opens).
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert link.startswith("http://127.0.0.1:8000/zh-hant/")
+    assert registration_from_manage_token(token) == lee
     chen = nagoya.registrations.get(email="chen@x.tw")
     assert fill_placeholders("Dear {name}", chen) == "Dear Chen Wu"
 
@@ -63,8 +67,10 @@ def test_compose_preview_then_send_to_the_filtered_registrations(
     lee = nagoya.registrations.get(email="lee@x.tw")
     assert lee_mail.subject == f"Hotel for 第12屆 {nagoya.series.name} (Nagoya 2026)"
     assert "李逸洋" in lee_mail.body
-    assert manage_url(lee) in lee_mail.body
-    assert manage_url(lee) in lee_mail.alternatives[0][0]
+    # The link was signed when the task ran; everything up to the signature's timestamp matches.
+    link_prefix = manage_url(lee).rsplit(":", 2)[0]
+    assert link_prefix in lee_mail.body
+    assert link_prefix in lee_mail.alternatives[0][0]
 
 
 def test_unknown_placeholders_are_refused(organizer_client, nagoya):
