@@ -149,6 +149,7 @@ def _places_left(edition: Edition) -> int | None:
 
 
 def _email(registration: Registration, kind: str) -> None:
+    # After commit, never while the lock is held.
     transaction.on_commit(partial(send_registration_email.enqueue, registration_id=registration.pk, kind=kind))
 
 
@@ -253,8 +254,12 @@ def registration_create(
     if actor == Actor.DELEGATE and not edition.is_registration_open():
         raise RegistrationClosed
     email = data["email"].strip().lower()
-    existing = _existing_registration(edition, email)
-    if existing is None:
+    # Two tries: a simultaneous submission may create the same person (for another edition)
+    # or the same registration between our check and our insert.
+    for attempt in range(2):
+        existing = _existing_registration(edition, email)
+        if existing is not None:
+            break
         try:
             return _registration_insert(
                 edition=edition,
@@ -267,9 +272,7 @@ def registration_create(
                 notify=notify,
             )
         except IntegrityError:
-            # Two submissions at the same moment: the other one won; treat this as the duplicate.
-            existing = _existing_registration(edition, email)
-            if existing is None:
+            if attempt:
                 raise
     if notify:
         registration_send_manage_link(registration=existing)
@@ -426,6 +429,7 @@ def registration_resend_confirmation(*, registration: Registration) -> None:
     registration.refresh_from_db(fields=["status"])
     if registration.status != Status.UNCONFIRMED:
         raise TransitionNotAllowed(registration.status, Status.PENDING)
+    # Nothing is written here, so there is no commit to wait for.
     send_registration_email.enqueue(registration_id=registration.pk, kind="confirm")
 
 
