@@ -4,7 +4,7 @@ a row the rules refuse gets its own message and stays exactly as it was."""
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from events.models import Edition
 
@@ -14,9 +14,13 @@ from .models import Person, Registration, RegistrationStatusChange
 Actor = RegistrationStatusChange.Actor
 
 
-def apply_to_each(modeladmin, request, queryset, change, done_message):
+def apply_to_each(modeladmin, request, queryset, change, done_message, history=None):
     """Run change(registration) for every selected row, each in its own transaction (the
-    service's), and report how many succeeded and, one by one, why the others were refused."""
+    service's), and report how many succeeded and, one by one, why the others were refused.
+
+    Status changes reach the audit log by themselves; an action that changes no field
+    passes `history`, a sentence kept in the admin's history of each row it was done to.
+    """
     done = 0
     for registration in queryset.select_related("person", "edition").order_by("pk"):
         try:
@@ -30,6 +34,8 @@ def apply_to_each(modeladmin, request, queryset, change, done_message):
             )
         else:
             done += 1
+            if history:
+                modeladmin.log_change(request, registration, history)
     if done:
         modeladmin.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
 
@@ -124,6 +130,8 @@ def resend_confirmation(modeladmin, request, queryset):
         queryset,
         lambda registration: services.registration_resend_confirmation(registration=registration),
         lambda n: ngettext("%(count)d confirmation e-mail queued.", "%(count)d confirmation e-mails queued.", n),
+        # Stored in English, shown translated (see delegates.audit).
+        history=gettext_noop("The confirmation e-mail was sent again."),
     )
 
 

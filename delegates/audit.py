@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from auditlog.context import set_extra_data
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import RegistrationStatusChange
@@ -73,7 +76,7 @@ def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
         .order_by("-timestamp", "-pk")[:limit]
     )
     labels = dict(Actor.choices)
-    lines = []
+    lines = _admin_notes(obj, limit, labels[Actor.ORGANIZER])
     for entry in entries:
         changes = [
             {"field": field, "old": _shown(old), "new": _shown(new), "withheld": MASK in (old, new)}
@@ -88,7 +91,33 @@ def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
                 changes=changes,
             )
         )
-    return lines
+    lines.sort(key=lambda line: line.timestamp, reverse=True)
+    return lines[:limit]
+
+
+def _admin_notes(obj, limit, organizer_label) -> list[AuditLine]:
+    """What organizers did in the admin that changes no field, e.g. resending an e-mail.
+
+    Stored in the admin's own history as an English sentence that is also a msgid, so it
+    is shown in the reader's language. (The admin's messages about edited fields are JSON,
+    and django-auditlog already shows those changes with their values.)
+    """
+    notes = (
+        AdminLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .exclude(change_message__startswith="[")
+        .select_related("user")
+        .order_by("-action_time")[:limit]
+    )
+    return [
+        AuditLine(
+            timestamp=note.action_time,
+            action=ADMIN_ACTION_LABEL,
+            actor_kind=organizer_label,
+            user=note.user,
+            changes=[{"note": gettext(note.change_message)}],
+        )
+        for note in notes
+    ]
 
 
 def _shown(value):
@@ -96,6 +125,7 @@ def _shown(value):
     return "" if value in (None, "None") else value
 
 
+ADMIN_ACTION_LABEL = _("admin action")
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("created"),
     LogEntry.Action.UPDATE: _("changed"),

@@ -3,6 +3,7 @@ from auditlog.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from delegates.audit import audit_lines_for
 from delegates.models import Person, Registration, RegistrationStatusChange
 from tests.factories import make_edition, make_person, make_registration
 
@@ -107,6 +108,14 @@ def test_resend_confirmation_only_while_unconfirmed(organizer_client, edition, m
     assert messages[-1] == "1 confirmation e-mail queued."
     assert messages[0].startswith("Old Test (12. Nagoya 2026): ")
     assert [mail.to for mail in mailoutbox] == [[unconfirmed.email]]
+    # Nothing changed on the row, yet the resend is on its record, for who and when.
+    assert [line.changes for line in audit_lines_for(unconfirmed)][0] == [
+        {"note": "The confirmation e-mail was sent again."}
+    ]
+    page = organizer_client.get(
+        reverse("admin:delegates_registration_change", args=[unconfirmed.pk]), headers={"accept-language": "ja"}
+    ).content.decode()
+    assert "確認メールを再送しました。" in page
 
 
 def test_mark_attended_checks_in_accepted_delegates_only(organizer_client, edition):
