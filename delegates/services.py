@@ -254,9 +254,10 @@ def registration_create(
     if actor == Actor.DELEGATE and not edition.is_registration_open():
         raise RegistrationClosed
     email = data["email"].strip().lower()
-    # Two tries: a simultaneous submission may create the same person (for another edition)
-    # or the same registration between our check and our insert.
-    for attempt in range(2):
+    # Simultaneous submissions may create the same person (for another edition), then the same
+    # registration, between our check and our insert: each lost race means a row now exists,
+    # so after at most two of them the check finds the registration.
+    for attempt in range(3):
         existing = _existing_registration(edition, email)
         if existing is not None:
             break
@@ -272,7 +273,7 @@ def registration_create(
                 notify=notify,
             )
         except IntegrityError:
-            if attempt:
+            if attempt == 2:
                 raise
     if notify:
         registration_send_manage_link(registration=existing)

@@ -113,3 +113,21 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     monkeypatch.setattr(services, "_places_left", count_then_wait)
     run_at_once(threads, lambda index: services.registration_confirm(registration=registrations[index]))
     assert counts(edition)[0] == threads
+
+
+def test_a_new_email_registering_for_two_editions_at_once_becomes_one_person():
+    from delegates.models import Person
+
+    editions = [make_open_edition(), make_open_edition()]
+
+    def register(index):
+        try:
+            register_delegate(editions[index % 2], email="new.face@example.org")
+        except services.DuplicateRegistration:
+            return "duplicate"
+        return "registered"
+
+    outcomes = run_at_once(20, register)
+    assert (outcomes.count("registered"), outcomes.count("duplicate")) == (2, 18)
+    assert Person.objects.filter(email="new.face@example.org").count() == 1
+    assert [counts(edition)[2] for edition in editions] == [1, 1]
