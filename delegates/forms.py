@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from . import tokens
 from .emails import edition_title
 from .models import Category, Person, Question, Registration, Side
+from .services import TRANSLATED_PERSON_FIELDS
 
 BLANK_CHOICE = [("", _("Please choose"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -154,15 +156,20 @@ class SelfServiceForm(DelegateDetailsForm):
     """Corrections from the self-service page; the e-mail address stays as confirmed."""
 
     @classmethod
-    def initial_for(cls, registration: Registration) -> dict:
-        person = registration.person
-        initial = {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
-        initial.update({name: getattr(registration, name) for name in cls.base_fields if hasattr(registration, name)})
-        initial.update(registration.answers)
-        # A returning delegate's new details wait for confirmation; show those, not the old ones.
-        for name, value in registration.pending_person_details.items():
-            initial[name.removesuffix("_en").removesuffix("_ja").removesuffix("_zh_hant")] = value
-        return initial
+    def initial_for(cls, registration: Registration, language: str) -> dict:
+        """What is stored, in `language` for translated fields; a returning delegate's details
+        still waiting for confirmation are shown instead of the old ones."""
+        person, pending = registration.person, registration.pending_person_details
+        initial = {}
+        for name in cls.base_fields:
+            stored_as = build_localized_fieldname(name, language) if name in TRANSLATED_PERSON_FIELDS else name
+            if stored_as in pending:
+                initial[name] = pending[stored_as]
+            elif hasattr(person, name):
+                initial[name] = getattr(person, name)
+            elif hasattr(registration, name):
+                initial[name] = getattr(registration, name)
+        return {**initial, **registration.answers}
 
 
 class LookupForm(forms.Form):

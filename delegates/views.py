@@ -122,11 +122,13 @@ def manage(request, registration, token):
     edition = Edition.objects.prefetch_related("questions").select_related("series").get(pk=registration.edition_id)
     form = None
     if registration.is_active:
-        form = SelfServiceForm(request.POST or None, initial=SelfServiceForm.initial_for(registration), edition=edition)
+        # Translated fields (position, organization) are read and written in the page's language.
+        initial = SelfServiceForm.initial_for(registration, get_language())
+        form = SelfServiceForm(request.POST or None, initial=initial, edition=edition)
         if request.method == "POST" and form.is_valid():
             try:
                 services.registration_update_details(
-                    registration=registration, data=form.registration_data(), language=registration.language
+                    registration=registration, data=form.registration_data(), language=get_language()
                 )
             except services.RegistrationError as error:
                 messages.error(request, error.message)

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from delegates.forms import RegistrationForm, SelfServiceForm
 from delegates.models import Question
-from tests.factories import make_open_edition, make_question, make_registration, registration_form_data
+from tests.factories import make_open_edition, make_person, make_question, make_registration, registration_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +118,21 @@ def test_extra_questions_are_asked_and_their_answers_stored_under_stable_keys():
 def test_self_service_form_starts_with_what_is_stored():
     edition = make_open_edition()
     registration = make_registration(edition, dietary_needs="Halal")
-    initial = SelfServiceForm.initial_for(registration)
+    initial = SelfServiceForm.initial_for(registration, "en")
     assert (initial["family_name"], initial["dietary_needs"], initial["side"]) == (
         registration.person.family_name,
         "Halal",
         "japan",
     )
     assert "email" not in SelfServiceForm(edition=edition).fields
+
+
+def test_self_service_form_shows_details_still_waiting_for_confirmation():
+    registration = make_registration(
+        make_open_edition(),
+        make_person(email="back@example.org", position_en="Legislator", honorific="Hon."),
+        pending_person_details={"position_ja": "大臣", "honorific": ""},
+    )
+    initial = SelfServiceForm.initial_for(registration, "ja")
+    assert (initial["position"], initial["honorific"]) == ("大臣", "")
+    assert SelfServiceForm.initial_for(registration, "en")["position"] == "Legislator"
