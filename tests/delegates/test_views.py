@@ -329,3 +329,14 @@ def test_rate_limit_is_per_address(client, settings):
     assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.1").status_code == 200
     assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.1").status_code == 429
     assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_the_demo_nagoya_edition_takes_registrations_for_approval(client, post, demo):
+    response = client.get("/ja/editions/nagoya-2026/register/")
+    assert response.status_code == 200
+    assert "第12回 日台交流サミット · 名古屋 2026" in text(response)
+    post("/ja/editions/nagoya-2026/register/", registration_form_data(email="guest@example.org"))
+    post(link_in(mail.outbox[0]))
+    registration = Registration.objects.get(email="guest@example.org")
+    assert (registration.status, registration.edition.capacity) == (Status.PENDING, None)
+    assert mail.outbox[1].subject == "第12回 日台交流サミット (名古屋 2026)へのお申し込みを受け付けました"
