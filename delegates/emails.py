@@ -118,6 +118,13 @@ def edition_title(edition):
     return f"{edition.ordinal_label} {edition.series.name} ({edition.host_city} {edition.year})"
 
 
+def addressee(person, language):
+    """Japanese and Chinese readers are greeted by the name in native script when there is one."""
+    if language != "en" and person.native_name:
+        return person.native_name
+    return person.full_name
+
+
 def registration_email_send(*, registration_id: int, kind: str) -> None:
     registration = Registration.objects.select_related("person", "edition__series").get(pk=registration_id)
     if not registration.email:
@@ -131,7 +138,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
         link = {"confirm": confirm_url, "manage": manage_url}[message.link](registration) if message.link else ""
         context = {
             "registration": registration,
-            "person": registration.person,
+            "name": addressee(registration.person, registration.language),
             "subject": message.subject % values,
             "paragraphs": [paragraph % values for paragraph in message.paragraphs],
             "action": message.action,

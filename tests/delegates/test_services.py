@@ -298,3 +298,21 @@ def test_anonymizing_keeps_the_counts_and_removes_the_person(run_on_commit):
     assert (registration.email, registration.dietary_needs, registration.status) == ("", "", "accepted")
     assert registration.access_key != old_key
     assert Registration.objects.for_edition(edition).accepted().count() == 1
+
+
+def test_emails_greet_by_the_native_name_in_japanese_and_chinese(run_on_commit):
+    edition = make_open_edition()
+    for language in ("ja", "zh-hant", "en"):
+        run_on_commit(
+            register_delegate,
+            edition=edition,
+            language=language,
+            family_name="Takaichi",
+            given_name="Sanae",
+            native_name="高市早苗",
+        )
+    assert [message.body.splitlines()[0] for message in mail.outbox] == [
+        "高市早苗様",
+        "高市早苗 您好：",
+        "Dear Sanae Takaichi,",
+    ]
