@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -254,6 +256,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     # The status moves only through delegates.services, which keeps capacity and history right.
     readonly_fields = [
         "status",
+        "answers_display",
         "created_at",
         "confirmed_at",
         "status_changed_at",
@@ -269,11 +272,16 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "dietary_needs",
         "accessibility_needs",
         "answers",
+        "answers_display",
         "created_at",
         "confirmed_at",
         "status_changed_at",
         "checked_in_at",
     ]
+
+    @admin.display(description=_("answers to extra questions"))
+    def answers_display(self, registration):
+        return format_html_join(mark_safe("<br>"), "{}: {}", registration.answer_pairs()) or "—"
 
     @admin.display(description=_("name"), ordering="person__family_name")
     def person_name(self, registration):

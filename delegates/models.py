@@ -258,6 +258,13 @@ class Registration(models.Model):
         """Still in play: neither cancelled nor rejected."""
         return self.status not in (self.Status.CANCELLED, self.Status.REJECTED)
 
+    def answer_pairs(self):
+        """(question, answer as shown) for the edition's extra questions, in the form's order."""
+        return [
+            (question.label, question.display_answer(self.answers.get(question.answer_key, "")))
+            for question in self.edition.questions.all()
+        ]
+
 
 class Question(models.Model):
     """An extra question organizers ask on one edition's registration form."""
@@ -311,6 +318,14 @@ class Question(models.Model):
         if len(shown) != len(stored):
             shown = stored
         return list(zip(stored, shown, strict=True))
+
+    def display_answer(self, value):
+        """A stored answer in the active language."""
+        if self.kind == self.Kind.YES_NO:
+            return {"yes": _("Yes"), "no": _("No")}.get(value, value)
+        if self.kind == self.Kind.CHOICE:
+            return dict(self.choice_pairs()).get(value, value)
+        return value
 
     def clean(self):
         if self.kind == self.Kind.CHOICE and not (self.choices_en or "").strip():

@@ -1,4 +1,5 @@
-"""Erasure on request from the admin: people anonymized, counts kept, old links dead."""
+"""The delegates admin parts of the registration workflow: erasure on request (people
+anonymized, counts kept, old links dead), extra questions and their answers."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -55,3 +56,15 @@ def test_extra_questions_admin_lists_and_adds(organizer_client):
     )
     assert response.status_code == 200
     assert "A choice question needs at least one choice." in response.content.decode()
+
+
+def test_registration_admin_shows_answers_with_their_questions(organizer_client):
+    from delegates.models import Question
+
+    edition = make_open_edition()
+    tour = make_question(edition, kind=Question.Kind.YES_NO, label_en="Join the city tour?")
+    lunch = make_question(edition, kind=Question.Kind.CHOICE, label_en="Lunch", choices_en="Fish\nVegetarian")
+    registration = make_registration(edition, answers={tour.answer_key: "yes", lunch.answer_key: "Vegetarian"})
+    assert registration.answer_pairs() == [("Join the city tour?", "Yes"), ("Lunch", "Vegetarian")]
+    page = organizer_client.get(reverse("admin:delegates_registration_change", args=[registration.pk]))
+    assert "Join the city tour?: Yes<br>Lunch: Vegetarian" in page.content.decode()
