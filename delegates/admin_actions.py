@@ -44,41 +44,41 @@ def _organizer(request):
     return {"actor": Actor.ORGANIZER, "user": request.user}
 
 
-@admin.action(description=_("Accept selected registrations"), permissions=["change"])
-def accept(modeladmin, request, queryset):
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        lambda registration: services.registration_accept(registration=registration, **_organizer(request)),
-        lambda n: ngettext("%(count)d registration accepted.", "%(count)d registrations accepted.", n),
-    )
+def _service_action(name, description, change, done_message, history=None):
+    """An action that runs change(registration, request) on each selected row."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        apply_to_each(
+            modeladmin, request, queryset, lambda registration: change(registration, request), done_message, history
+        )
+
+    action.__name__ = name  # the admin tells actions apart by name
+    return action
 
 
-@admin.action(description=_("Reject selected registrations"), permissions=["change"])
-def reject(modeladmin, request, queryset):
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        lambda registration: services.registration_reject(registration=registration, **_organizer(request)),
-        lambda n: ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", n),
-    )
-
-
-@admin.action(description=_("Move selected registrations to the waiting list"), permissions=["change"])
-def waitlist(modeladmin, request, queryset):
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        lambda registration: services.registration_waitlist(registration=registration, **_organizer(request)),
-        lambda n: ngettext(
-            "%(count)d registration moved to the waiting list.",
-            "%(count)d registrations moved to the waiting list.",
-            n,
-        ),
-    )
+accept = _service_action(
+    "accept",
+    _("Accept selected registrations"),
+    lambda registration, request: services.registration_accept(registration=registration, **_organizer(request)),
+    lambda n: ngettext("%(count)d registration accepted.", "%(count)d registrations accepted.", n),
+)
+reject = _service_action(
+    "reject",
+    _("Reject selected registrations"),
+    lambda registration, request: services.registration_reject(registration=registration, **_organizer(request)),
+    lambda n: ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", n),
+)
+waitlist = _service_action(
+    "waitlist",
+    _("Move selected registrations to the waiting list"),
+    lambda registration, request: services.registration_waitlist(registration=registration, **_organizer(request)),
+    lambda n: ngettext(
+        "%(count)d registration moved to the waiting list.",
+        "%(count)d registrations moved to the waiting list.",
+        n,
+    ),
+)
 
 
 class NotOnWaitingList(services.RegistrationError):
@@ -86,22 +86,33 @@ class NotOnWaitingList(services.RegistrationError):
         super().__init__(_("Not promoted: this registration is not on the waiting list."))
 
 
-@admin.action(description=_("Promote selected registrations from the waiting list"), permissions=["change"])
-def promote(modeladmin, request, queryset):
-    """Accept these waitlisted registrations now, ahead of the line if the organizer chooses so."""
+def _promote_one(registration, request):
+    """Accept a waitlisted registration now, ahead of the line if the organizer chooses so."""
+    if registration.status != Registration.Status.WAITLISTED:
+        raise NotOnWaitingList
+    services.registration_accept(registration=registration, **_organizer(request))
 
-    def promote_one(registration):
-        if registration.status != Registration.Status.WAITLISTED:
-            raise NotOnWaitingList
-        services.registration_accept(registration=registration, **_organizer(request))
 
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        promote_one,
-        lambda n: ngettext("%(count)d registration promoted.", "%(count)d registrations promoted.", n),
-    )
+promote = _service_action(
+    "promote",
+    _("Promote selected registrations from the waiting list"),
+    _promote_one,
+    lambda n: ngettext("%(count)d registration promoted.", "%(count)d registrations promoted.", n),
+)
+resend_confirmation = _service_action(
+    "resend_confirmation",
+    _("Resend the confirmation e-mail"),
+    lambda registration, request: services.registration_resend_confirmation(registration=registration),
+    lambda n: ngettext("%(count)d confirmation e-mail queued.", "%(count)d confirmation e-mails queued.", n),
+    # Stored in English, shown translated (see delegates.audit).
+    history=gettext_noop("The confirmation e-mail was sent again."),
+)
+mark_attended = _service_action(
+    "mark_attended",
+    _("Mark selected delegates as attended (check in)"),
+    lambda registration, request: services.registration_check_in(registration=registration, user=request.user),
+    lambda n: ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", n),
+)
 
 
 @admin.action(description=_("Fill free places from the waiting list, first in line first"), permissions=["change"])
@@ -120,30 +131,6 @@ def fill_from_waiting_list(modeladmin, request, queryset):
             % {"edition": edition, "count": len(promoted)},
             messages.SUCCESS if promoted else messages.WARNING,
         )
-
-
-@admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
-def resend_confirmation(modeladmin, request, queryset):
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        lambda registration: services.registration_resend_confirmation(registration=registration),
-        lambda n: ngettext("%(count)d confirmation e-mail queued.", "%(count)d confirmation e-mails queued.", n),
-        # Stored in English, shown translated (see delegates.audit).
-        history=gettext_noop("The confirmation e-mail was sent again."),
-    )
-
-
-@admin.action(description=_("Mark selected delegates as attended (check in)"), permissions=["change"])
-def mark_attended(modeladmin, request, queryset):
-    apply_to_each(
-        modeladmin,
-        request,
-        queryset,
-        lambda registration: services.registration_check_in(registration=registration, user=request.user),
-        lambda n: ngettext("%(count)d delegate checked in.", "%(count)d delegates checked in.", n),
-    )
 
 
 @admin.action(

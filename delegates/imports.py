@@ -261,6 +261,18 @@ def _differences(registration: Registration, data: dict, language: str) -> list[
     return changed
 
 
+# What the services raise for a row they will not write; the row's savepoint is rolled back.
+REFUSALS = (services.RegistrationError, ValidationError)
+
+
+def _refused(result: RowResult, refusal: Exception) -> RowResult:
+    if isinstance(refusal, services.RegistrationError):
+        result.details = [str(refusal.message)]
+    else:
+        result.details = refusal.messages
+    return result
+
+
 def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
     result = RowResult(
         line=row.line,
@@ -283,12 +295,8 @@ def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
             )
     except services.DuplicateRegistration as duplicate:
         return _update(result, duplicate.registration, row)
-    except services.RegistrationError as refusal:
-        result.details = [str(refusal.message)]
-        return result
-    except ValidationError as invalid:
-        result.details = invalid.messages
-        return result
+    except REFUSALS as refusal:
+        return _refused(result, refusal)
     result.outcome = Outcome.CREATE
     result.details = [_("Status: %(status)s") % {"status": registration.get_status_display()}]
     return result
@@ -303,12 +311,8 @@ def _update(result: RowResult, registration: Registration, row: ParsedRow) -> Ro
     try:
         with transaction.atomic():
             services.registration_update_details(registration=registration, data=row.data, language=row.language)
-    except services.RegistrationError as refusal:
-        result.details = [str(refusal.message)]
-        return result
-    except ValidationError as invalid:
-        result.details = invalid.messages
-        return result
+    except REFUSALS as refusal:
+        return _refused(result, refusal)
     result.outcome = Outcome.UPDATE
     result.details = [_("Changes: %(fields)s") % {"fields": ", ".join(changed)}]
     return result
