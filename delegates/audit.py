@@ -26,7 +26,8 @@ ENTRIES_ON_PAGE = 25
 
 
 def mask_personal_data(value: str) -> str:
-    return MASK
+    # "None" is how django-auditlog writes "no value yet" (a new record): nothing to hide.
+    return value if value in ("", "None") else MASK
 
 
 def _actor_context(kind: str, user=None, remote_addr=None) -> dict:
@@ -81,6 +82,7 @@ def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
         changes = [
             {"field": field, "old": _shown(old), "new": _shown(new), "withheld": MASK in (old, new)}
             for field, (old, new) in entry.changes_display_dict.items()
+            if _shown(old) or _shown(new)  # a field created empty says nothing
         ]
         lines.append(
             AuditLine(

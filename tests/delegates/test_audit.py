@@ -45,7 +45,7 @@ def test_organizer_edit_in_the_admin_is_recorded_with_user_and_changes(organizer
     assert (entry.actor, actor_kind_of(entry)) == (organizer, "organizer")
     assert entry.changes_dict["language"] == ["en", "ja"]
     # Health and diet are personal data: the change is recorded, the value is not.
-    assert entry.changes_dict["dietary_needs"] == [MASK, MASK]
+    assert entry.changes_dict["dietary_needs"] == ["", MASK]
 
 
 def test_a_delegate_request_is_recorded_as_delegate():
@@ -105,9 +105,20 @@ def test_change_pages_show_the_audit_log(organizer_client):
     lines = audit_lines_for(person)
     assert [line.action for line in lines] == ["changed", "created"]
 
-    registration = make_registration(make_edition())
+    registration = make_registration(make_edition(), dietary_needs="halal")
     page = organizer_client.get(reverse("admin:delegates_registration_change", args=[registration.pk])).content.decode()
-    assert "changed (personal data, value not recorded)" in page
+    assert "<strong>Dietary needs</strong>:\n              changed (personal data, value not recorded)" in page
+    # Only the registration's own fields, and none created empty.
+    (created,) = audit_lines_for(registration)
+    assert [change["field"] for change in created.changes] == [
+        "edition",
+        "person",
+        "e-mail at registration",
+        "status",
+        "language for e-mails",
+        "interpretation needed into",
+        "dietary needs",
+    ]
 
     resolution = make_resolution(make_edition(), status="adopted")
     page = organizer_client.get(reverse("admin:events_resolution_change", args=[resolution.pk])).content.decode()
