@@ -395,7 +395,12 @@ def registration_promote(*, edition: Edition, actor: str = Actor.SYSTEM, user=No
 
 @transaction.atomic
 def registration_check_in(*, registration: Registration, user=None) -> Registration:
-    """Mark an accepted delegate as arrived; a second scan raises AlreadyCheckedIn."""
+    """Mark an accepted delegate as arrived; a second scan raises AlreadyCheckedIn.
+
+    Check-in is not a status change, so no RegistrationStatusChange is written; `user`, the
+    staff member at the desk, is taken like the other services take it, and the audit log
+    (delegates.audit) records who saved the change from the request.
+    """
     registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
     if registration.status != Status.ACCEPTED:
         raise CheckInRefused(CHECK_IN_REFUSALS[registration.status])
