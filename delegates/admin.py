@@ -376,7 +376,9 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         """The changelist as it is filtered and searched now, as CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        changelist = admin_views.filtered_changelist(self, request)
+        if changelist is None:
+            return admin_views.back_to_list_with_error()
         queryset = changelist.get_queryset(request)
         filename = f"registrations-{timezone.localtime():%Y%m%d-%H%M}.csv"
         return registrations_csv_response(queryset, filename)

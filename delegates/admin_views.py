@@ -8,6 +8,8 @@ delegates.imports / delegates.messaging do the work, a template renders.
 import secrets
 
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -32,6 +34,19 @@ def _context(model_admin, request, title, **extra):
     return {**model_admin.admin_site.each_context(request), "opts": model_admin.opts, "title": title, **extra}
 
 
+def filtered_changelist(model_admin, request):
+    """The registration list as the query string filters it, or None when the filters are
+    malformed (a hand-edited address); the caller then goes back to the list, which says so."""
+    try:
+        return model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:
+        return None
+
+
+def back_to_list_with_error():
+    return HttpResponseRedirect(reverse("admin:delegates_registration_changelist") + f"?{ERROR_FLAG}=1")
+
+
 def _active_filters(changelist, request) -> list[str]:
     """What the list is narrowed to, in words: "Status: Accepted", "Side: Taiwan", a search."""
     described = []
@@ -50,7 +65,9 @@ def compose_view(model_admin, request):
     """Write one e-mail to every registration in the list as it is filtered now."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    changelist = model_admin.get_changelist_instance(request)
+    changelist = filtered_changelist(model_admin, request)
+    if changelist is None:
+        return back_to_list_with_error()
     recipients = changelist.get_queryset(request).select_related("person", "edition__series")
     recipient_count = recipients.count()
     filters = _active_filters(changelist, request)
@@ -162,7 +179,11 @@ def import_confirm_view(model_admin, request):
             messages.ERROR,
         )
         return HttpResponseRedirect(reverse("admin:delegates_registration_import"))
-    edition = Edition.objects.get(pk=pending["edition"])
+    edition = Edition.objects.filter(pk=pending["edition"]).first()
+    if edition is None:
+        del request.session[SESSION_KEY]
+        model_admin.message_user(request, _("The edition of this import no longer exists."), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:delegates_registration_import"))
     results = imports.delegates_import(edition=edition, text=pending["text"], user=request.user, dry_run=False)
     del request.session[SESSION_KEY]
     counts = imports.summary(results)

@@ -107,3 +107,14 @@ def test_export_query_count_is_bounded(organizer_client, rows, django_assert_max
         response = organizer_client.get(URL)
         _header, *lines = _csv(response)
     assert len(lines) == rows
+
+
+@pytest.mark.parametrize("name", ["export", "compose"])
+def test_malformed_filters_lead_back_to_the_list(organizer_client, name):
+    make_registration(make_edition())
+    make_edition()
+    response = organizer_client.get(reverse(f"admin:delegates_registration_{name}"), {"edition__id__exact": "x"})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("admin:delegates_registration_changelist") + "?e=1",
+    )

@@ -188,3 +188,13 @@ def test_upload_page_lists_the_columns(organizer_client, edition):
     page = organizer_client.get(UPLOAD).content.decode()
     assert "<code>native_name</code>" in page
     assert "Preview the import" in page
+
+
+def test_confirm_after_the_edition_was_deleted_writes_nothing(organizer_client, edition):
+    _upload(organizer_client, edition, GOOD.encode())
+    token = organizer_client.session["delegates_import"]["token"]
+    edition.delete()
+    response = organizer_client.post(CONFIRM, {"token": token}, follow=True)
+    assert response.redirect_chain == [(UPLOAD, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["The edition of this import no longer exists."]
+    assert Registration.objects.count() == 0
