@@ -43,6 +43,9 @@ class RegistrationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edition", "person")
+
 
 @admin.action(description=_("Erase selected people (anonymize, keep counts)"), permissions=["change"])
 def anonymize_people(modeladmin, request, queryset):
@@ -165,6 +168,10 @@ class StatusChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row names its organizer, and is labelled with its registration.
+        return super().get_queryset(request).select_related("user", "registration__person", "registration__edition")
+
 
 class _DoneFilter(admin.SimpleListFilter):
     """Yes / no on whether a timestamp field is set."""
@@ -210,6 +217,10 @@ class RegistrationMessagesInline(ReadOnlyInline):
     fields = ["message", "status", "sent_at", "error"]
     readonly_fields = fields
     verbose_name_plural = _("messages sent")
+
+    def get_queryset(self, request):
+        # Each row is labelled "message → registration" (the person and edition too).
+        return super().get_queryset(request).select_related("message", "registration__person", "registration__edition")
 
 
 @admin.register(Registration)
@@ -428,6 +439,9 @@ class DeliveryInline(ReadOnlyInline):
     model = MessageDelivery
     fields = ["registration", "status", "sent_at", "error"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("message", "registration__person", "registration__edition")
 
 
 @admin.register(DelegateMessage)

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from delegates.models import Category, Registration, Side
+from delegates.models import Category, Registration, RegistrationStatusChange, Side
 from tests.factories import make_edition, make_person, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,29 @@ def test_filter_indexes_exist():
     assert ("edition", "created_at") in indexed
     assert ("edition", "confirmed_at") in indexed
     assert ("edition", "checked_in_at") in indexed
+
+
+@pytest.mark.parametrize("history", [1, 8])
+def test_change_pages_query_count_is_bounded(organizer_client, organizer, history, django_assert_max_num_queries):
+    person = make_person(email="many@example.org")
+    for number in range(history):
+        registration = make_registration(make_edition(), person, email=f"many{number}@example.org")
+        RegistrationStatusChange.objects.create(
+            registration=registration, to_status="pending", actor="organizer", user=organizer
+        )
+        registration.dietary_needs = f"change {number}"
+        registration.save()
+    with django_assert_max_num_queries(26):
+        page = organizer_client.get(reverse("admin:delegates_person_change", args=[person.pk]))
+    assert page.content.decode().count('<td class="field-edition">') == history
+
+    busy = make_registration(make_edition(), make_person(email="busy@example.org"))
+    for number in range(history):
+        RegistrationStatusChange.objects.create(
+            registration=busy, to_status="pending", actor="organizer", user=organizer
+        )
+        busy.language = ["ja", "en"][number % 2]
+        busy.save()
+    with django_assert_max_num_queries(26):
+        page = organizer_client.get(reverse("admin:delegates_registration_change", args=[busy.pk]))
+    assert page.content.decode().count('<td class="field-user">') == history

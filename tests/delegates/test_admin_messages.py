@@ -98,11 +98,20 @@ def test_an_erased_delegate_is_skipped(nagoya, organizer, django_capture_on_comm
     assert mailoutbox == []
 
 
-def test_messages_are_listed_with_their_deliveries(organizer_client, organizer, nagoya, django_assert_max_num_queries):
-    message_send(subject="First", body="B", registrations=nagoya.registrations.all(), user=organizer)
+@pytest.mark.parametrize("count", [1, 6])
+def test_messages_are_listed_with_their_deliveries(
+    organizer_client, organizer, nagoya, count, django_assert_max_num_queries
+):
+    for number in range(count):
+        message_send(subject=f"Message {number}", body="B", registrations=nagoya.registrations.all(), user=organizer)
     with django_assert_max_num_queries(8):
         page = organizer_client.get(reverse("admin:delegates_delegatemessage_changelist"))
-    assert "First" in page.content.decode()
+    assert [message.delivery_total for message in page.context["cl"].result_list] == [4] * count
     registration = nagoya.registrations.get(email="lee@x.tw")
-    detail = organizer_client.get(reverse("admin:delegates_registration_change", args=[registration.pk]))
-    assert "Messages sent" in detail.content.decode()
+    with django_assert_max_num_queries(24):
+        detail = organizer_client.get(reverse("admin:delegates_registration_change", args=[registration.pk]))
+    assert detail.content.decode().count('<td class="field-message">') == count
+    message = DelegateMessage.objects.first()
+    with django_assert_max_num_queries(14):
+        detail = organizer_client.get(reverse("admin:delegates_delegatemessage_change", args=[message.pk]))
+    assert detail.content.decode().count('<td class="field-registration">') == 4
