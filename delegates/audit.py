@@ -77,6 +77,8 @@ def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
         .order_by("-timestamp", "-pk")[:limit]
     )
     labels = dict(Actor.choices)
+    # Changes in the model's field order, whatever order the database kept the JSON keys in.
+    field_order = {str(field.verbose_name): index for index, field in enumerate(obj._meta.fields)}
     lines = _admin_notes(obj, limit, labels[Actor.ORGANIZER])
     for entry in entries:
         changes = [
@@ -84,6 +86,7 @@ def audit_lines_for(obj, limit: int = ENTRIES_ON_PAGE) -> list[AuditLine]:
             for field, (old, new) in entry.changes_display_dict.items()
             if _shown(old) or _shown(new)  # a field created empty says nothing
         ]
+        changes.sort(key=lambda change: field_order.get(str(change["field"]), len(field_order)))
         lines.append(
             AuditLine(
                 timestamp=entry.timestamp,
