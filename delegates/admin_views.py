@@ -61,6 +61,15 @@ def _active_filters(changelist, request) -> list[str]:
     return described
 
 
+def _previews(subject, body, recipients) -> list[dict]:
+    """The message as the first few recipients will read it, placeholders filled in."""
+    previews = []
+    for registration in recipients[:PREVIEW_RECIPIENTS]:
+        filled_subject, text, _html = render_message(subject=subject, body=body, registration=registration)
+        previews.append({"registration": registration, "subject": filled_subject, "text": text})
+    return previews
+
+
 def compose_view(model_admin, request):
     """Write one e-mail to every registration in the list as it is filtered now."""
     if not model_admin.has_change_permission(request):
@@ -106,15 +115,7 @@ def compose_view(model_admin, request):
                 return HttpResponseRedirect(f"{changelist_url}?{request.GET.urlencode()}")
         form.data = form.data.copy()
         form.data["expected_recipients"] = recipient_count
-        previews = [
-            dict(
-                zip(
-                    ("subject", "text", "html"), render_message(subject=subject, body=body, registration=r), strict=True
-                )
-            )
-            | {"registration": r}
-            for r in recipients[:PREVIEW_RECIPIENTS]
-        ]
+        previews = _previews(subject, body, recipients)
     context = _context(
         model_admin,
         request,
