@@ -58,6 +58,17 @@ COLUMN_HELP = {
     "dietary_needs": gettext_lazy("Dietary needs."),
     "accessibility_needs": gettext_lazy("Accessibility needs."),
 }
+TEXT_COLUMNS = (
+    "family_name",
+    "given_name",
+    "native_name",
+    "honorific",
+    "position",
+    "organization",
+    "phone",
+    "dietary_needs",
+    "accessibility_needs",
+)
 TRUE_WORDS = {"yes", "y", "true", "1", "はい", "是"}
 FALSE_WORDS = {"no", "n", "false", "0", "いいえ", "否"}
 
@@ -188,17 +199,28 @@ def _choices_by_word(choices) -> dict[str, str]:
     return words
 
 
-def _choice(row, column, choices):
+def choice_vocabulary() -> dict[str, dict[str, str]]:
+    """For each column with fixed values, every word that names a value; built once per import."""
+    columns = {
+        "side": Side.choices,
+        "category": Category.choices,
+        "interpretation": Registration.InterpretationLanguage.choices,
+        "language": Registration._meta.get_field("language").choices,
+    }
+    return {column: _choices_by_word(choices) for column, choices in columns.items()}
+
+
+def _choice(row, column, vocabulary):
     cell = row.cells.get(column, "")
     if not cell:
         return None
-    value = _choices_by_word(choices).get(cell.casefold())
+    value = vocabulary[column].get(cell.casefold())
     if value is None:
         row.errors.append(_("“%(value)s” is not a valid %(column)s.") % {"value": cell, "column": column})
     return value
 
 
-def check_row(row: ParsedRow, seen_emails: dict[str, int]) -> ParsedRow:
+def check_row(row: ParsedRow, seen_emails: dict[str, int], vocabulary: dict) -> ParsedRow:
     """Turn the cells into the data delegates.services expects; collect what is wrong."""
     cells = row.cells
     email = cells.get("email", "").lower()
@@ -216,20 +238,17 @@ def check_row(row: ParsedRow, seen_emails: dict[str, int]) -> ParsedRow:
     if not cells.get("family_name"):
         row.errors.append(_("The family name is empty."))
 
-    languages = dict(Registration._meta.get_field("language").choices)
-    row.language = _choice(row, "language", languages.items()) or "en"
+    row.language = _choice(row, "language", vocabulary) or "en"
     data = {"email": email}
-    for column in ("family_name", "given_name", "native_name", "honorific", "position", "organization", "phone"):
+    # An empty cell leaves what is stored as it is.
+    for column in TEXT_COLUMNS:
         if cells.get(column):
             data[column] = cells[column]
-    for column in ("dietary_needs", "accessibility_needs"):
-        if cells.get(column):
-            data[column] = cells[column]
-    for column, choices in (("side", Side.choices), ("category", Category.choices)):
-        value = _choice(row, column, choices)
+    for column in ("side", "category"):
+        value = _choice(row, column, vocabulary)
         if value:
             data[column] = value
-    interpretation = _choice(row, "interpretation", Registration.InterpretationLanguage.choices)
+    interpretation = _choice(row, "interpretation", vocabulary)
     if interpretation:
         data["interpretation_language"] = interpretation
     flag = cells.get("family_name_first", "").casefold()
@@ -322,7 +341,8 @@ def delegates_import(*, edition, text: str, user, dry_run: bool) -> list[RowResu
     """Run every row through the services in one transaction; roll it back for a preview."""
     _columns, rows = read_rows(text)
     seen_emails: dict[str, int] = {}
-    checked = [check_row(row, seen_emails) for row in rows]
+    vocabulary = choice_vocabulary()
+    checked = [check_row(row, seen_emails, vocabulary) for row in rows]
     with transaction.atomic():
         results = [_run_row(row, edition=edition, user=user) for row in checked]
         if dry_run:
