@@ -54,7 +54,10 @@ def test_lockout_page_in_japanese(client, organizer):
         LOGIN, {"username": "boss", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1", headers={"accept-language": "ja"}
     )
     assert response.status_code == 429
-    assert "ログインの失敗が多すぎます" in response.content.decode()
+    page = response.content.decode()
+    assert "ログインの失敗が多すぎます" in page
+    assert "ログインに 5 回失敗したためロックされました" in page
+    assert "Django" not in page
 
 
 def test_lockout_settings_are_the_shared_database_handler():
