@@ -282,7 +282,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "interpretation_language",
         "dietary_needs",
         "accessibility_needs",
-        "answers",
+        # Answers are shown next to their questions; the raw JSON would only invite typos.
         "answers_display",
         "created_at",
         "confirmed_at",

@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime
 from functools import partial
 
+from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Edition
 
+from .audit import acting_as_system, mask_personal_data
 from .models import Person, Registration, RegistrationStatusChange
 from .tasks import send_registration_email
 
@@ -370,7 +372,9 @@ def _release(registration, to_status, *, actor, user, note, email_kind) -> Regis
     _transition(registration, to_status, actor=actor, user=user, note=note)
     _email(registration, email_kind)
     if held_a_place:
-        _promote_waitlisted(edition, actor=Actor.SYSTEM)
+        # The freed place goes to the waiting list by rule, not by the hand of whoever released it.
+        with acting_as_system():
+            _promote_waitlisted(edition, actor=Actor.SYSTEM)
     return registration
 
 
@@ -453,13 +457,17 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     for field in TRANSLATED_PERSON_FIELDS:
         for code in ("en", "ja", "zh-hant"):
             erased[build_localized_fieldname(field, code)] = ""
-    Person.objects.filter(pk=person.pk).update(
-        **erased,
+    erased.update(
         family_name="Anonymized",
         slug=f"anonymized-{person.pk}",
         listed_publicly=False,
         anonymized_at=timezone.now(),
     )
+    for field, value in erased.items():
+        setattr(person, field, value)
+    # A save, not a queryset update: the audit log records the erasure (values masked) and
+    # cached public pages that showed the person are invalidated.
+    person.save(update_fields=list(erased))
     for registration in person.registrations.select_for_update():
         registration.email = ""
         registration.dietary_needs = ""
@@ -478,5 +486,21 @@ def person_anonymize(*, person: Person, user=None) -> Person:
             ]
         )
         RegistrationStatusChange.objects.filter(registration=registration).exclude(note="").update(note="")
+    _erase_from_audit_log([person, *person.registrations.all()])
     person.refresh_from_db()
     return person
+
+
+def _erase_from_audit_log(objects) -> None:
+    """The log keeps that something changed and who changed it, never the erased person's data:
+    names in the entries' titles and every recorded value are blanked."""
+    for obj in objects:
+        for entry in LogEntry.objects.get_for_object(obj):
+            entry.object_repr = gettext("Anonymized")
+            entry.changes = {
+                field: [mask_personal_data(str(old)), mask_personal_data(str(new))]
+                for field, (old, new) in (entry.changes or {}).items()
+            }
+            entry.changes_text = ""
+            entry.serialized_data = None
+            entry.save(update_fields=["object_repr", "changes", "changes_text", "serialized_data"])

@@ -5,8 +5,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from delegates import services
 from delegates.audit import MASK, AuditActorMiddleware, acting_as_system, actor_kind_of, audit_lines_for
-from tests.factories import make_edition, make_person, make_registration, make_resolution
+from tests.factories import make_edition, make_open_edition, make_person, make_registration, make_resolution
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +124,33 @@ def test_change_pages_show_the_audit_log(organizer_client):
     resolution = make_resolution(make_edition(), status="adopted")
     page = organizer_client.get(reverse("admin:events_resolution_change", args=[resolution.pk])).content.decode()
     assert 'id="audit-log"' in page
+
+
+def test_erasure_leaves_no_personal_data_in_the_log():
+    person = make_person(family_name="Takaichi", given_name="Sanae", email="sanae@example.jp")
+    person.organization_en = "Nara Prefectural Assembly"
+    person.save()
+    registration = make_registration(make_edition(), person)
+    services.person_anonymize(person=person)
+    entries = _entries(person) + _entries(registration)
+    stored = " ".join(f"{entry.object_repr} {entry.changes} {entry.changes_text}" for entry in entries)
+    for secret in ["Takaichi", "Sanae", "sanae@example.jp", "Nara Prefectural Assembly"]:
+        assert secret not in stored
+    # The erasure itself is on record.
+    assert _entries(person)[-1].changes_dict["anonymized_at"][0] == "None"
+
+
+def test_a_promotion_set_off_by_a_delegate_is_recorded_as_the_system():
+    edition = make_open_edition(capacity=1)
+    leaving = make_registration(edition, status="accepted")
+    waiting = make_registration(edition, status="waitlisted")
+
+    def cancel():
+        services.registration_cancel(registration=leaving, actor="delegate")
+
+    _run_in_request(AnonymousUser(), cancel)
+    assert actor_kind_of(_entries(leaving)[-1]) == "delegate"
+    assert (actor_kind_of(_entries(waiting)[-1]), _entries(waiting)[-1].changes_dict["status"]) == (
+        "system",
+        ["waitlisted", "accepted"],
+    )
