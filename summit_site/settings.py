@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks",
+    "django_tasks_db",
     "axes",
     "auditlog",
     "events",
@@ -122,7 +123,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Japan-Taiwan Exchang
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # E-mail is sent through Django's tasks API (the django-tasks backport). The immediate
-# backend runs a task at once; production may name a worker-backed backend instead.
+# backend runs a task at once; in production TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# queues tasks in PostgreSQL for `manage.py db_worker` processes, so a request never waits
+# on the mail server and any app process can enqueue.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 
 # --- Delegate registration ------------------------------------------------------------
