@@ -12,6 +12,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 
 from delegates.audit import AuditLogAdminMixin
+from delegates.models import Question
 
 from .models import Edition, FollowUp, Resolution, Series, Session, Speech, Topic
 
@@ -67,6 +68,14 @@ class ResolutionInline(TranslationTabularInline):
     show_change_link = True
 
 
+class QuestionInline(TranslationStackedInline):
+    """The edition's extra registration questions, set up where the edition is."""
+
+    model = Question
+    fields = ["order", "kind", "required", "label", "help_text", "choices"]
+    extra = 0
+
+
 @admin.register(Edition)
 class EditionAdmin(TranslationAdmin):
     list_display = [
@@ -91,7 +100,7 @@ class EditionAdmin(TranslationAdmin):
     ordering = ["-ordinal"]
     prepopulated_fields = {"slug": ["host_city_en", "year"]}
     date_hierarchy = "start_date"
-    inlines = [SessionInline, SpeechInline, ResolutionInline]
+    inlines = [SessionInline, SpeechInline, ResolutionInline, QuestionInline]
     fieldsets = [
         (None, {"fields": ["series", "ordinal", "year", "slug", "country", "status"]}),
         (

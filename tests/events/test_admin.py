@@ -5,7 +5,7 @@ from django.urls import reverse
 from delegates.messaging import message_send
 from delegates.models import Question, Registration, RegistrationStatusChange
 from events.models import Edition
-from tests.factories import make_registration, make_session
+from tests.factories import make_question, make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,14 @@ def test_edition_change_page_shows_its_inlines(organizer_client, demo):
     page = organizer_client.get(_url(Edition, "change", kamakura.pk)).content.decode()
     assert "Video message from President William Lai" in page
     assert "Japan&#x27;s support for Taiwan&#x27;s entry into the CPTPP" in page
+
+
+def test_edition_change_page_holds_its_registration_questions(organizer_client, demo):
+    nagoya = Edition.objects.get(slug="nagoya-2026")
+    make_question(nagoya, label_en="Will you join the reception?", kind="yes_no")
+    page = organizer_client.get(_url(Edition, "change", nagoya.pk)).content.decode()
+    assert 'name="questions-TOTAL_FORMS" value="1"' in page
+    assert 'value="Will you join the reception?"' in page
 
 
 def test_registration_status_is_not_editable_in_the_form(organizer_client, demo):
