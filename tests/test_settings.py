@@ -38,3 +38,10 @@ def test_sqlite_waits_for_concurrent_writers():
 def test_three_languages():
     assert [code for code, _ in settings.LANGUAGES] == ["en", "ja", "zh-hant"]
     assert settings.TIME_ZONE == "Asia/Tokyo" and settings.USE_TZ
+
+
+def test_a_missing_badge_font_is_reported_at_start_up(settings, tmp_path):
+    from django.core import checks
+
+    settings.BADGE_FONT_PATH = str(tmp_path / "missing.ttc")
+    assert [message.id for message in checks.run_checks() if message.id.startswith("delegates.")] == ["delegates.W001"]
