@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from .forms import ResolutionFilterForm
+from .links import absolute_url
 from .models import Edition, FollowUp, Resolution, Speech
 from .page_cache import cached_public_page
 
@@ -26,7 +27,7 @@ def _json(data, status=200):
 
 
 def _url(request, obj):
-    return request.build_absolute_uri(obj.get_absolute_url())
+    return absolute_url(obj.get_absolute_url())
 
 
 def _person(request, person):
@@ -99,7 +100,7 @@ def _resolution(request, resolution):
 
 def _page(request, rows, serialize):
     page = Paginator(rows, API_PAGE_SIZE).get_page(request.GET.get("page"))
-    base = request.build_absolute_uri(request.path)
+    base = absolute_url(request.path)
     query = request.GET.copy()
 
     def link(number):

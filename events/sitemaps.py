@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from delegates.models import Person
 
+from .links import site_domain, site_scheme
 from .models import Edition, Resolution, Speech, Topic
 
 
@@ -12,6 +13,13 @@ class _Multilingual(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses from SITE_URL, not from the request's Host: the sitemap is cached and shared.
+    def get_protocol(self, protocol=None):
+        return site_scheme()
+
+    def get_domain(self, site=None):
+        return site_domain()
 
 
 class StaticPagesSitemap(_Multilingual):

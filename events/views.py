@@ -4,8 +4,9 @@ Each view reads through QuerySet methods and renders; every page is cached per l
 and content version (see page_cache) and runs a fixed number of queries whatever the data.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
@@ -13,6 +14,7 @@ from delegates.models import Category, Person, Side
 
 from .calendar import edition_calendar_ics
 from .forms import ResolutionFilterForm, SearchForm
+from .links import absolute_url
 from .models import Edition, Resolution, Speech, Topic
 from .page_cache import cached_public_page
 from .search import search_hits, search_results
@@ -33,9 +35,19 @@ def registration_url(edition):
 
 def robots_txt(request):
     """Crawlers may read everything public; the sitemap lists it in every language."""
-    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap_url = absolute_url(reverse("django.contrib.sitemaps.views.sitemap"))
     lines = ["User-agent: *", f"Disallow: {reverse('admin:index')}", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page's <link rel="icon"> says."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @cached_public_page
@@ -98,7 +110,7 @@ def edition_detail(request, slug):
             "previous_edition": edition.previous,
             "next_edition": edition.next,
             "register_url": registration_url(edition),
-            "json_ld": edition_json_ld(edition, request),
+            "json_ld": edition_json_ld(edition, speakers=[speech.speaker for speech in speeches]),
         },
     )
 
@@ -107,7 +119,7 @@ def edition_detail(request, slug):
 def edition_calendar(request, slug):
     edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
     response = HttpResponse(
-        edition_calendar_ics(edition, edition.sessions.all(), request), content_type="text/calendar; charset=utf-8"
+        edition_calendar_ics(edition, edition.sessions.all()), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{edition.slug}.ics"'
     return response

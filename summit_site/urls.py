@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.page_cache import cached_public_page
 from events.sitemaps import SITEMAPS
-from events.views import robots_txt
+from events.views import favicon, robots_txt
 
 admin.site.site_header = _("Japan–Taiwan Exchange Summit · Organizers")
 admin.site.site_title = _("Japan–Taiwan Exchange Summit")
@@ -22,6 +22,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,11 +6,13 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse, translate_url
+from django.http import QueryDict
 from django.utils.html import _json_script_escapes, format_html, linebreaks
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info, gettext, override
+from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
+
+from events import links as links_module
 
 register = template.Library()
 
@@ -55,24 +57,26 @@ def person_name(person):
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """The current page in every language, for the switcher and the hreflang alternates."""
+    """The current page in every language, for the switcher and the hreflang alternates.
+
+    `url` (the switcher's link) keeps the query string, so a filtered list stays filtered;
+    `absolute_url` (the alternate) is the canonical address, from SITE_URL. An address that
+    is not one of our pages (a 404) cannot be translated: each language offers its home
+    page and there is no alternate.
+    """
     request = context.get("request")
     current = get_language()
-    path = request.get_full_path() if request else "/"
+    query = request.GET.urlencode() if request else ""
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
-        if url == path and code != current:
-            # A path that resolves to nothing (a 404) cannot be translated: offer that language's home.
-            with override(code):
-                url = reverse("events:home")
+        path = links_module.translated_path(request.path, code) if request else None
         info = get_language_info(code)
         links.append(
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": url,
-                "absolute_url": request.build_absolute_uri(url) if request else url,
+                "url": (f"{path}?{query}" if query else path) if path else links_module.language_home(code),
+                "absolute_url": links_module.absolute_url(path) if path else None,
                 "is_current": code == current,
             }
         )
@@ -84,10 +88,31 @@ def x_default_url(context):
     """Like the sitemap's x-default: the address without a language prefix, from which
     LocaleMiddleware sends each reader on to their own language."""
     request = context.get("request")
-    if request is None:
+    path = links_module.x_default_path(request.path) if request else None
+    return links_module.absolute_url(path) if path else ""
+
+
+# Query parameters that page through a list; every other one filters or searches it.
+PAGE_PARAMETERS = ("page", "speeches", "resolutions")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's one indexable address, from SITE_URL: a filtered or searched view points at
+    the unfiltered list, so filter combinations do not become pages of their own; a later
+    page of a list keeps its page number."""
+    request = context.get("request")
+    if request is None or not links_module.resolves(request.path):
         return ""
-    default = settings.LANGUAGE_CODE
-    return request.build_absolute_uri(translate_url(request.get_full_path(), default).replace(f"/{default}/", "/", 1))
+    url = links_module.absolute_url(request.path)
+    if any(key not in PAGE_PARAMETERS for key in request.GET):
+        return url
+    pages = QueryDict(mutable=True)
+    for key in sorted(request.GET):
+        value = request.GET[key]
+        if value.isdigit() and int(value) > 1:
+            pages[key] = str(int(value))
+    return f"{url}?{pages.urlencode()}" if pages else url
 
 
 @register.filter

@@ -34,16 +34,16 @@ def test_sitemap_lists_every_public_page_in_every_language_with_alternates(clien
     locations = [url.find(f"{SITEMAP}loc").text for url in root]
     # 3 index pages, 3 editions, 2 speeches, 3 resolutions, 10 topics, 3 public people; 3 languages each.
     assert len(locations) == (3 + 3 + 2 + 3 + 10 + 3) * 3
-    lai = "http://testserver/ja/editions/kamakura-2025/speeches/william-lai-video-message/"
+    lai = "http://127.0.0.1:8000/ja/editions/kamakura-2025/speeches/william-lai-video-message/"
     assert lai in locations
     entry = root[locations.index(lai)]
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall(f"{XHTML}link")}
     assert alternates == {
-        "en": "http://testserver/en/editions/kamakura-2025/speeches/william-lai-video-message/",
+        "en": "http://127.0.0.1:8000/en/editions/kamakura-2025/speeches/william-lai-video-message/",
         "ja": lai,
-        "zh-hant": "http://testserver/zh-hant/editions/kamakura-2025/speeches/william-lai-video-message/",
+        "zh-hant": "http://127.0.0.1:8000/zh-hant/editions/kamakura-2025/speeches/william-lai-video-message/",
         # Unprefixed: the site sends each reader to their own language from there.
-        "x-default": "http://testserver/editions/kamakura-2025/speeches/william-lai-video-message/",
+        "x-default": "http://127.0.0.1:8000/editions/kamakura-2025/speeches/william-lai-video-message/",
     }
 
 
@@ -67,7 +67,7 @@ def test_resolution_feed_is_atom_in_each_language(client, demo, language, title)
     assert len(entries) == 3
     assert entries[0].find(f"{ATOM}title").text == title
     assert entries[0].find(f"{ATOM}link").get("href") == (
-        f"http://testserver/{language}/editions/kamakura-2025/resolutions/1/"
+        f"http://127.0.0.1:8000/{language}/editions/kamakura-2025/resolutions/1/"
     )
 
 
@@ -183,4 +183,4 @@ def test_content_version_moves_again_when_the_change_commits(django_capture_on_c
 def test_robots_txt_points_crawlers_at_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode() == ("User-agent: *\nDisallow: /admin/\nSitemap: http://testserver/sitemap.xml\n")
+    assert response.content.decode() == ("User-agent: *\nDisallow: /admin/\nSitemap: http://127.0.0.1:8000/sitemap.xml\n")

@@ -1,0 +1,82 @@
+"""Absolute addresses and language alternates of the public pages.
+
+Every absolute URL and identifier the site publishes (canonical, og:url, hreflang, sitemap,
+feed, API, .ics UID) starts with settings.SITE_URL, never with the request's Host header:
+pages are cached whole and shared by every visitor, so one request with a forged Host must
+not plant its address in what everyone else is served. Links derived from the request's
+path are only offered when the path resolves to one of our pages, so a path such as
+`//evil.example/` can never come back as a link that leaves the site.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import override
+
+
+def absolute_url(path):
+    """The public address of a site path ("/en/" → "https://summit.example.org/en/")."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError(f"Not a site path: {path!r}")
+    return f"{settings.SITE_URL}{path}"
+
+
+def site_scheme():
+    return urlsplit(settings.SITE_URL).scheme
+
+
+def site_domain():
+    """Host (and port) of SITE_URL, with any path prefix it has: what sitemaps call the domain."""
+    parts = urlsplit(settings.SITE_URL)
+    return f"{parts.netloc}{parts.path}"
+
+
+def site_host():
+    """Host name of SITE_URL, for identifiers such as iCalendar UIDs."""
+    return urlsplit(settings.SITE_URL).hostname
+
+
+def is_local_path(url):
+    """True for a path on this site ("/en/"); False for "//evil.example/", "/\\evil", "http://…"."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False)
+    )
+
+
+def resolves(path):
+    """True when the path is one of the site's pages (anything the URLconf would not 404 on)."""
+    if not is_local_path(path):
+        return False
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def translated_path(path, language):
+    """The same page in another language, or None when the path is not one of ours."""
+    if not resolves(path):
+        return None
+    url = translate_url(path, language)
+    return url if is_local_path(url) else None
+
+
+def language_home(language):
+    with override(language):
+        return reverse("events:home")
+
+
+def x_default_path(path):
+    """The address without a language prefix, from which LocaleMiddleware sends each reader on
+    to their own language (as in the sitemap); None when the path is not one of ours."""
+    default = settings.LANGUAGE_CODE
+    url = translated_path(path, default)
+    if url is None:
+        return None
+    url = url.replace(f"/{default}/", "/", 1)
+    return url if is_local_path(url) else None
