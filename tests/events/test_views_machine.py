@@ -183,4 +183,6 @@ def test_content_version_moves_again_when_the_change_commits(django_capture_on_c
 def test_robots_txt_points_crawlers_at_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode() == ("User-agent: *\nDisallow: /admin/\nSitemap: http://127.0.0.1:8000/sitemap.xml\n")
+    assert response.content.decode() == (
+        "User-agent: *\nDisallow: /admin/\nSitemap: http://127.0.0.1:8000/sitemap.xml\n"
+    )
