@@ -55,6 +55,24 @@ def person_name(person):
     return person.full_name
 
 
+# Query parameters that page through a list; every other one filters or searches it.
+PAGE_PARAMETERS = ("page", "speeches", "resolutions")
+
+
+def canonical_query(request):
+    """The part of the query string that names a different page of content: a later page of
+    a list keeps its number; a filtered or searched view has none, so every filter
+    combination points at the unfiltered list instead of becoming an indexable page."""
+    if any(key not in PAGE_PARAMETERS for key in request.GET):
+        return ""
+    pages = QueryDict(mutable=True)
+    for key in sorted(request.GET):
+        value = request.GET[key]
+        if value.isdigit() and int(value) > 1:
+            pages[key] = str(int(value))
+    return f"?{pages.urlencode()}" if pages else ""
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language, for the switcher and the hreflang alternates.
@@ -76,7 +94,7 @@ def language_links(context):
                 "code": code,
                 "name": info["name_local"],
                 "url": (f"{path}?{query}" if query else path) if path else links_module.language_home(code),
-                "absolute_url": links_module.absolute_url(path) if path else None,
+                "absolute_url": links_module.absolute_url(path) + canonical_query(request) if path else None,
                 "is_current": code == current,
             }
         )
@@ -89,30 +107,16 @@ def x_default_url(context):
     LocaleMiddleware sends each reader on to their own language."""
     request = context.get("request")
     path = links_module.x_default_path(request.path) if request else None
-    return links_module.absolute_url(path) if path else ""
-
-
-# Query parameters that page through a list; every other one filters or searches it.
-PAGE_PARAMETERS = ("page", "speeches", "resolutions")
+    return links_module.absolute_url(path) + canonical_query(request) if path else ""
 
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """The page's one indexable address, from SITE_URL: a filtered or searched view points at
-    the unfiltered list, so filter combinations do not become pages of their own; a later
-    page of a list keeps its page number."""
+    """The page's one indexable address, from SITE_URL (none for an address that is not ours)."""
     request = context.get("request")
     if request is None or not links_module.resolves(request.path):
         return ""
-    url = links_module.absolute_url(request.path)
-    if any(key not in PAGE_PARAMETERS for key in request.GET):
-        return url
-    pages = QueryDict(mutable=True)
-    for key in sorted(request.GET):
-        value = request.GET[key]
-        if value.isdigit() and int(value) > 1:
-            pages[key] = str(int(value))
-    return f"{url}?{pages.urlencode()}" if pages else url
+    return links_module.absolute_url(request.path) + canonical_query(request)
 
 
 @register.filter
