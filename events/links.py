@@ -58,6 +58,16 @@ def resolves(path):
     return True
 
 
+# Pages reached through a personal link or by staff: they have no canonical address and
+# declare no alternates (search engines must not be told about a token in an address).
+PRIVATE_VIEWS = {"delegates:confirm", "delegates:manage", "delegates:cancel", "delegates:badge", "delegates:check_in"}
+
+
+def is_public_page(path):
+    """True for a page anyone may find and index: ours, and not reached through a personal link."""
+    return resolves(path) and resolve(path).view_name not in PRIVATE_VIEWS
+
+
 def translated_path(path, language):
     """The same page in another language, or None when the path is not one of ours."""
     if not resolves(path):

@@ -2,6 +2,7 @@
 marked, people's names, the language switcher's links and JSON-LD."""
 
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -67,9 +68,9 @@ def canonical_query(request):
         return ""
     pages = QueryDict(mutable=True)
     for key in sorted(request.GET):
-        value = request.GET[key]
-        if value.isdigit() and int(value) > 1:
-            pages[key] = str(int(value))
+        # A page number past the first, as written by our own links (no "02", "²" or 10**5000).
+        if re.fullmatch(r"[2-9]|[1-9][0-9]{1,5}", request.GET[key]):
+            pages[key] = request.GET[key]
     return f"?{pages.urlencode()}" if pages else ""
 
 
@@ -85,6 +86,7 @@ def language_links(context):
     request = context.get("request")
     current = get_language()
     query = request.GET.urlencode() if request else ""
+    public = request is not None and links_module.is_public_page(request.path)
     links = []
     for code, _name in settings.LANGUAGES:
         path = links_module.translated_path(request.path, code) if request else None
@@ -94,7 +96,7 @@ def language_links(context):
                 "code": code,
                 "name": info["name_local"],
                 "url": (f"{path}?{query}" if query else path) if path else links_module.language_home(code),
-                "absolute_url": links_module.absolute_url(path) + canonical_query(request) if path else None,
+                "absolute_url": links_module.absolute_url(path) + canonical_query(request) if path and public else None,
                 "is_current": code == current,
             }
         )
@@ -106,7 +108,9 @@ def x_default_url(context):
     """Like the sitemap's x-default: the address without a language prefix, from which
     LocaleMiddleware sends each reader on to their own language."""
     request = context.get("request")
-    path = links_module.x_default_path(request.path) if request else None
+    if request is None or not links_module.is_public_page(request.path):
+        return ""
+    path = links_module.x_default_path(request.path)
     return links_module.absolute_url(path) + canonical_query(request) if path else ""
 
 
@@ -114,7 +118,7 @@ def x_default_url(context):
 def canonical_url(context):
     """The page's one indexable address, from SITE_URL (none for an address that is not ours)."""
     request = context.get("request")
-    if request is None or not links_module.resolves(request.path):
+    if request is None or not links_module.is_public_page(request.path):
         return ""
     return links_module.absolute_url(request.path) + canonical_query(request)
 

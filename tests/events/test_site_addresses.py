@@ -186,6 +186,9 @@ def test_a_404_declares_no_alternates_or_canonical(client, site, path):
         ("?page=2", "/en/resolutions/?page=2"),
         ("?page=1", "/en/resolutions/"),
         ("?page=x", "/en/resolutions/"),
+        ("?page=02", "/en/resolutions/"),
+        ("?page=%C2%B2", "/en/resolutions/"),
+        ("?page=" + "9" * 5000, "/en/resolutions/"),
     ],
 )
 def test_filtered_lists_are_canonical_to_the_unfiltered_list(client, site, query, canonical):
@@ -201,3 +204,13 @@ def test_filtered_lists_are_canonical_to_the_unfiltered_list(client, site, query
 def test_the_switcher_keeps_the_filters(client, site):
     page = client.get("/en/resolutions/?status=adopted").content.decode()
     assert '<a href="/ja/resolutions/?status=adopted" hreflang="ja" lang="ja">日本語</a>' in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/registration/some-token/", "/en/registration/confirm/some-token/", "/ja/registration/x/cancel/"]
+)
+def test_pages_behind_a_personal_link_declare_no_canonical_or_alternates(client, site, path):
+    page = client.get(path).content.decode()
+    assert 'rel="canonical"' not in page
+    assert '<link rel="alternate" hreflang' not in page
+    assert "og:url" not in page
