@@ -72,6 +72,24 @@ def anonymize_people(modeladmin, request, queryset):
     return TemplateResponse(request, "admin/delegates/person/anonymize_confirmation.html", context)
 
 
+@admin.action(description=_("Withdraw selected people from the public site"), permissions=["change"])
+def withdraw_from_public(modeladmin, request, queryset):
+    count = 0
+    for person in queryset:
+        services.person_withdraw_from_public(person=person)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d person withdrawn from the public site.",
+            "%(count)d people withdrawn from the public site.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Person)
 class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     list_display = [
@@ -102,7 +120,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [RegistrationInline]
-    actions = [anonymize_people]
+    actions = [anonymize_people, withdraw_from_public]
     fieldsets = [
         (
             None,

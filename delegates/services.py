@@ -449,6 +449,17 @@ def registration_send_manage_link(*, registration: Registration) -> None:
 
 
 @transaction.atomic
+def person_withdraw_from_public(*, person: Person) -> Person:
+    """An organizer takes a person off the public site: the consent and the public-figure mark
+    are removed; registrations, speeches and sponsorships stay on record, unnamed."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.listed_publicly = False
+    person.is_public_figure = False
+    person.save(update_fields=["listed_publicly", "is_public_figure", "updated_at"])
+    return person
+
+
+@transaction.atomic
 def person_anonymize(*, person: Person, user=None) -> Person:
     """Erase a person on request: names and contact data go, their registrations (and so
     every count) stay, and every link or badge code they were sent stops working."""
