@@ -37,6 +37,30 @@ def content_changed():
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
 
 
+PAGE_KEY_MARK = "public-page:"
+
+
+def forget_all_pages():
+    """Delete every cached page now, not when it expires: after an erasure no copy of the
+    person may stay in the cache. A new content version alone only makes old pages unreachable."""
+    content_changed()
+    backend = getattr(cache, "_cache", None)
+    if hasattr(cache, "_lock") and isinstance(backend, dict):  # LocMemCache
+        with cache._lock:
+            for key in [key for key in backend if PAGE_KEY_MARK in key]:
+                backend.pop(key, None)
+                cache._expire_info.pop(key, None)
+    elif hasattr(backend, "get_client"):  # Django's RedisCache
+        client = backend.get_client(write=True)
+        pattern = cache.make_key(f"{PAGE_KEY_MARK}*")
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        # A backend whose keys cannot be listed: everything goes, pages included.
+        cache.clear()
+
+
 def _last_modified(version):
     # Rounded up to the second HTTP dates have, so a change later in the same second as the
     # page a client holds still reads as newer (almost always; ETags settle the rest).
@@ -51,7 +75,7 @@ def _has_personal_state(request):
 
 def _page_key(version, request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{version}:{get_language()}:{request.method == 'HEAD'}:{path}"
+    return f"{PAGE_KEY_MARK}{version}:{get_language()}:{request.method == 'HEAD'}:{path}"
 
 
 def cached_public_page(view):
