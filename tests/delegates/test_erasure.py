@@ -1,8 +1,6 @@
 """Total erasure: a person goes through every flow that stores their data, is erased, and then
 not one marker of theirs is left in any text column of any table, in sessions or in the cache."""
 
-import pickle
-
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
