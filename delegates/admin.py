@@ -169,6 +169,15 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or self._is_public_record_lookup(request)
 
+    # What an Editor's speaker or sponsor lookup may match: never e-mail, phone or an
+    # organization the person did not make public.
+    PUBLIC_SEARCH_FIELDS = ["family_name", "given_name", "native_name"]
+
+    def get_search_fields(self, request):
+        if not super().has_view_permission(request):
+            return self.PUBLIC_SEARCH_FIELDS
+        return super().get_search_fields(request)
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if not super().has_view_permission(request):
