@@ -6,7 +6,7 @@ from django.urls import reverse
 from delegates import tokens
 from delegates.models import Person, Registration
 from events.models import Edition, Resolution, Speech, Topic
-from tests.factories import make_edition, make_open_edition, make_person, make_question, make_vetted
+from tests.factories import make_open_edition, make_person, make_question, make_vetted
 
 REQUIRED = ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"]
 
