@@ -42,7 +42,9 @@ def identifying_markers(person: Person, registrations) -> list[str]:
     values |= {person.email, person.phone}
     for field in ("position", "organization"):
         values |= {getattr(person, f"{field}_{code}") for code in ("en", "ja", "zh_hant")}
-    values |= set(Person.objects.rewrite(False).filter(pk=person.pk).values_list("position", "organization").get())
+    if person.pk is not None:
+        base_columns = Person.objects.rewrite(False).filter(pk=person.pk).values_list("position", "organization")
+        values |= set(base_columns.get())
     for registration in registrations:
         values |= {registration.email, registration.dietary_needs, registration.accessibility_needs}
         for container in (registration.answers, registration.pending_person_details):
