@@ -173,3 +173,16 @@ def test_unconfirmed_registrations_expire_with_their_link(settings):
     assert _markers_anywhere("qxzstranger") == []
     assert _markers_anywhere("qxzrenamed") == []
     assert RegistrationStatusChange.objects.filter(registration_id=stranger.pk).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "We keep your data for 30 days after the summit you registered for"),
+        ("ja", "登録したサミットの終了後30日間"),
+        ("zh-hant", "結束後保存 30 天"),
+    ],
+)
+def test_the_privacy_notice_states_the_retention_period(client, settings, language, expected):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    assert expected in client.get(f"/{language}/privacy/").content.decode()
