@@ -167,3 +167,23 @@ def registration_expire(*, registration: Registration) -> bool:
         if only_trace:
             person.delete()
     return only_trace
+
+
+def sessions_purge(now: datetime.datetime | None = None) -> int:
+    """Delete expired sessions (Django keeps their rows until someone clears them) and import
+    previews older than they may be confirmed. Returns how many sessions changed."""
+    from django.contrib.sessions.models import Session
+
+    from .admin_views import PREVIEW_MAX_AGE, SESSION_KEY
+
+    now = now or timezone.now()
+    changed, _ = Session.objects.filter(expire_date__lt=now).delete()
+    store_class = Session.get_session_store_class()
+    for session in Session.objects.iterator():
+        preview = session.get_decoded().get(SESSION_KEY)
+        if preview and now.timestamp() - preview.get("created", 0) > PREVIEW_MAX_AGE:
+            store = store_class(session.session_key)
+            store.pop(SESSION_KEY, None)
+            store.save()
+            changed += 1
+    return changed

@@ -2,11 +2,14 @@
 unconfirmed registrations expire with their confirmation link."""
 
 import datetime
+import time
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from delegates.models import Person, Registration, RegistrationStatusChange
@@ -110,6 +113,7 @@ def test_apply_erases_every_byte_and_keeps_counts_public_figures_and_the_record(
     assert Edition.objects.get().personal_data_purged_at is not None
     assert _purge("--apply").splitlines() == [
         "Deleted: 0 unconfirmed registrations whose confirmation link expired, and 0 people known only from them",
+        "Sessions: 0 expired sessions or stale import previews removed",
         "Nothing to erase.",
     ]
 
@@ -186,3 +190,42 @@ def test_unconfirmed_registrations_expire_with_their_link(settings):
 def test_the_privacy_notice_states_the_retention_period(client, settings, language, expected):
     settings.PERSONAL_DATA_RETENTION_DAYS = 30
     assert expected in client.get(f"/{language}/privacy/").content.decode()
+
+
+def _preview(organizer_client):
+    edition = make_open_edition()
+    csv = b"email,family_name\nqxzpreview@example.org,Qxzpreview\n"
+    organizer_client.post(
+        reverse("admin:delegates_registration_import"),
+        {"edition": edition.pk, "file": SimpleUploadedFile("invited.csv", csv, "text/csv")},
+    )
+    session = organizer_client.session
+    assert "qxzpreview" in session["delegates_import"]["text"].lower()
+    return session
+
+
+def _age_preview(session, seconds):
+    session["delegates_import"] = {**session["delegates_import"], "created": time.time() - seconds}
+    session.save()
+
+
+def test_an_import_preview_older_than_an_hour_is_purged_and_cannot_be_confirmed(organizer_client):
+    session = _preview(organizer_client)
+    token = session["delegates_import"]["token"]
+    _age_preview(session, 60 * 61)
+    response = organizer_client.post(reverse("admin:delegates_registration_import_confirm"), {"token": token})
+    assert response.status_code == 302
+    assert not Person.objects.filter(family_name="Qxzpreview").exists()
+    assert "delegates_import" not in organizer_client.session
+
+    session = _preview(organizer_client)
+    _age_preview(session, 60 * 61)
+    assert "Sessions: 1 expired sessions or stale import previews removed" in _purge("--apply")
+    assert "delegates_import" not in organizer_client.session
+    assert organizer_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_fresh_import_preview_stays_until_it_is_confirmed(organizer_client):
+    _preview(organizer_client)
+    assert "Sessions: 0 expired sessions" in _purge("--apply")
+    assert "delegates_import" in organizer_client.session

@@ -37,6 +37,10 @@ class Command(BaseCommand):
             f"{'Deleted' if apply else 'Would delete'}: {len(expired)} unconfirmed registrations whose "
             f"confirmation link expired" + (f", and {people_deleted} people known only from them" if apply else "")
         )
+        if apply:
+            self.stdout.write(
+                f"Sessions: {retention.sessions_purge()} expired sessions or stale import previews removed"
+            )
         if not editions and not expired:
             self.stdout.write("Nothing to erase.")
         if not apply:
