@@ -154,6 +154,11 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     def full_name(self, person):
         return person.full_name
 
+    def has_delete_permission(self, request, obj=None):
+        # A deletion would keep the name in the admin's history and the audit log; the
+        # "Erase" action removes the person's data everywhere instead.
+        return False
+
     # Editors choose speakers and sponsors for the public record without seeing anyone's
     # personal data: the name search answers them, and only with people the public may see.
     PUBLIC_RECORD_PERMISSIONS = ("events.change_speech", "events.change_resolution")

@@ -78,6 +78,7 @@ def _public_urls(edition_with_content, person, registration):
         reverse("delegates:confirm", kwargs={"token": tokens.confirm_token(registration)}),
         reverse("delegates:manage", kwargs={"token": tokens.manage_token(registration)}),
         "/en/no-such-page/",
+        "/admin/login/",
     ]
     return urls
 
@@ -139,7 +140,7 @@ def test_no_page_breaks_the_policy_in_a_real_browser(page, live_server, transact
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
-    for url in _admin_urls(person, registration, held):
+    for url in [*_admin_urls(person, registration, held), f"/en/editions/{nagoya.slug}/check-in/"]:
         response = page.goto(url)
         assert response.status == 200, url
         visited.append(url)

@@ -166,3 +166,16 @@ def test_erasure_leaves_no_marker_in_any_table_session_or_cache(
     registration = Registration.objects.get()
     assert (registration.status, registration.person.family_name) == ("accepted", "Anonymized")
     assert Person.objects.public().count() == 0
+
+
+def test_people_are_erased_not_deleted_so_no_history_keeps_their_name(organizer_client):
+    from tests.factories import make_person
+
+    person = make_person(family_name="Qxzdeleteme")
+    response = organizer_client.get(reverse("admin:delegates_person_delete", args=[person.pk]))
+    assert response.status_code == 403
+    actions = organizer_client.get(reverse("admin:delegates_person_changelist")).context["action_form"]
+    assert [value for value, _label in actions.fields["action"].choices if value] == [
+        "anonymize_people",
+        "withdraw_from_public",
+    ]
