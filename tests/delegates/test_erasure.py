@@ -1,7 +1,10 @@
 """Total erasure: a person goes through every flow that stores their data, is erased, and then
 not one marker of theirs is left in any text column of any table, in sessions or in the cache."""
 
+import smtplib
+
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +13,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from delegates import services, tokens
-from delegates.models import DelegateMessage, Person, Registration
+from delegates.models import DelegateMessage, MessageDelivery, Person, Registration
 from tests.factories import make_open_edition, make_question, registration_form_data
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +36,13 @@ MARKERS = [
     "Qxzanswer",
     ADDRESS,
 ]
+
+
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the address, quoting it, as real ones do."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({email_messages[0].to[0]: (550, b"mailbox unavailable")})
 
 
 def _every_text_value():
@@ -117,8 +127,9 @@ def _fill_everything(client, organizer_client, settings, django_capture_on_commi
         reverse("admin:delegates_registration_changelist"),
         {"action": "accept", "_selected_action": [registration.pk]},
     )
-    # A message to the list searched by their address.
+    # A message to the list searched by their address, refused by the mail server.
     compose = reverse("admin:delegates_registration_compose") + f"?q={EMAIL}"
+    settings.EMAIL_BACKEND = "tests.delegates.test_erasure.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(
             compose,
@@ -130,6 +141,8 @@ def _fill_everything(client, organizer_client, settings, django_capture_on_commi
             },
         )
     assert DelegateMessage.objects.get().recipients_filter == f"Search: {EMAIL}"
+    assert EMAIL in MessageDelivery.objects.get().error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # An import preview naming them, never confirmed, stays in the organizer's session.
     csv = f"email,family_name,given_name,dietary_needs\n{EMAIL},Qxzfamily,Qxzgiven,Qxzdietary\n".encode()
     organizer_client.post(
