@@ -4,10 +4,10 @@ not one marker of theirs is left in any text column of any table, in sessions or
 import smtplib
 
 import pytest
-from django.core.mail.backends.base import BaseEmailBackend
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
