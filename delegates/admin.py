@@ -72,6 +72,24 @@ def anonymize_people(modeladmin, request, queryset):
     return TemplateResponse(request, "admin/delegates/person/anonymize_confirmation.html", context)
 
 
+@admin.action(description=_("Withdraw selected people from the public site"), permissions=["change"])
+def withdraw_from_public(modeladmin, request, queryset):
+    count = 0
+    for person in queryset:
+        services.person_withdraw_from_public(person=person)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d person withdrawn from the public site.",
+            "%(count)d people withdrawn from the public site.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Person)
 class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     list_display = [
@@ -102,7 +120,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [RegistrationInline]
-    actions = [anonymize_people]
+    actions = [anonymize_people, withdraw_from_public]
     fieldsets = [
         (
             None,
@@ -136,6 +154,11 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     def full_name(self, person):
         return person.full_name
 
+    def has_delete_permission(self, request, obj=None):
+        # A deletion would keep the name in the admin's history and the audit log; the
+        # "Erase" action removes the person's data everywhere instead.
+        return False
+
     # Editors choose speakers and sponsors for the public record without seeing anyone's
     # personal data: the name search answers them, and only with people the public may see.
     PUBLIC_RECORD_PERMISSIONS = ("events.change_speech", "events.change_resolution")
@@ -150,6 +173,15 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or self._is_public_record_lookup(request)
+
+    # What an Editor's speaker or sponsor lookup may match: never e-mail, phone or an
+    # organization the person did not make public.
+    PUBLIC_SEARCH_FIELDS = ["family_name", "given_name", "native_name"]
+
+    def get_search_fields(self, request):
+        if not super().has_view_permission(request):
+            return self.PUBLIC_SEARCH_FIELDS
+        return super().get_search_fields(request)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

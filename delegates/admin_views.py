@@ -6,6 +6,7 @@ delegates.imports / delegates.messaging do the work, a template renders.
 """
 
 import secrets
+import time
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -26,8 +27,10 @@ from .messaging import PLACEHOLDERS, message_send, render_message
 
 PREVIEW_RECIPIENTS = 3
 # The file between preview and confirmation lives in the session (database-backed), so
-# any process can finish an import another one previewed.
+# any process can finish an import another one previewed. It holds personal data, so it is
+# kept only as long as a preview is worth confirming (see also delegates.retention).
 SESSION_KEY = "delegates_import"
+PREVIEW_MAX_AGE = 60 * 60
 
 
 def _context(model_admin, request, title, **extra):
@@ -152,6 +155,7 @@ def import_view(model_admin, request):
                 "edition": edition.pk,
                 "filename": upload.name,
                 "text": text,
+                "created": time.time(),
             }
             context.update(
                 edition=edition,
@@ -170,6 +174,9 @@ def import_confirm_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     pending = request.session.get(SESSION_KEY)
+    if pending and time.time() - pending.get("created", 0) > PREVIEW_MAX_AGE:
+        del request.session[SESSION_KEY]
+        pending = None
     if request.method != "POST" or not pending or pending["token"] != request.POST.get("token"):
         model_admin.message_user(
             request,

@@ -7,4 +7,9 @@ class DelegatesConfig(AppConfig):
     verbose_name = _("Delegates")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import checks  # noqa: F401  (registers the start-up checks)
+        from .roles import sync_after_migrate
+
+        post_migrate.connect(sync_after_migrate, dispatch_uid="delegates-roles-sync")

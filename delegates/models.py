@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +28,30 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def _vetted_registrations():
+    """Registrations that make a consenting person public: the e-mail was confirmed and an
+    organizer (or automatic acceptance after the confirmation) gave them a place."""
+    return Registration.objects.filter(status=RegistrationStatus.ACCEPTED, confirmed_at__isnull=False)
+
+
 class PersonQuerySet(models.QuerySet):
     def public(self):
-        """People the public may see: those who agreed to be listed, and public figures."""
-        return self.filter(Q(listed_publicly=True) | Q(is_public_figure=True)).filter(anonymized_at__isnull=True)
+        """People the public may see: public figures an Editor named, and people who agreed to
+        be listed *and* hold a confirmed, accepted registration. What a stranger types into
+        the form stays private until then, whatever boxes they tick."""
+        vetted = _vetted_registrations().filter(person=OuterRef("pk"))
+        return (
+            self.filter(anonymized_at__isnull=True)
+            .filter(Q(is_public_figure=True) | Q(Exists(vetted), listed_publicly=True))
+            # So `is_public` on these rows asks no further query.
+            .annotate(known_public=Value(True, output_field=models.BooleanField()))
+        )
+
+    def listed_for(self, edition):
+        """The edition's public participants list: exactly those who consented and were
+        accepted (after confirming their address) for this edition."""
+        vetted = _vetted_registrations().filter(person=OuterRef("pk"), edition=edition)
+        return self.filter(Exists(vetted), anonymized_at__isnull=True, listed_publicly=True)
 
 
 class Person(models.Model):
@@ -109,7 +129,12 @@ class Person(models.Model):
 
     @property
     def is_public(self):
-        return (self.listed_publicly or self.is_public_figure) and self.anonymized_at is None
+        """The same rule as PersonQuerySet.public(), for one person already loaded."""
+        if self.anonymized_at is not None:
+            return False
+        if self.is_public_figure or getattr(self, "known_public", False):
+            return True
+        return self.listed_publicly and _vetted_registrations().filter(person=self).exists()
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -13,7 +13,6 @@ import secrets
 from datetime import datetime
 from functools import partial
 
-from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +23,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Edition
 
-from .audit import acting_as_system, mask_personal_data
+from . import erasure
+from .audit import acting_as_system
 from .models import Person, Registration, RegistrationStatusChange
 from .tasks import send_registration_email
 
@@ -449,18 +449,34 @@ def registration_send_manage_link(*, registration: Registration) -> None:
 
 
 @transaction.atomic
-def person_anonymize(*, person: Person, user=None) -> Person:
-    """Erase a person on request: names and contact data go, their registrations (and so
-    every count) stay, and every link or badge code they were sent stops working."""
+def person_withdraw_from_public(*, person: Person) -> Person:
+    """An organizer takes a person off the public site: the consent and the public-figure mark
+    are removed; registrations, speeches and sponsorships stay on record, unnamed."""
     person = Person.objects.select_for_update().get(pk=person.pk)
+    person.listed_publicly = False
+    person.is_public_figure = False
+    person.save(update_fields=["listed_publicly", "is_public_figure", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def person_anonymize(*, person: Person, user=None) -> Person:
+    """Erase a person on request: names, contact data, needs and answers go everywhere they
+    were copied (see delegates.erasure); their registrations (and so every count) stay, and
+    every link or badge code they were sent stops working."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    registrations = list(person.registrations.select_for_update())
+    markers = erasure.identifying_markers(person, registrations)
+    addresses = erasure.client_addresses([person, *registrations])
     erased = {field: "" for field in ("given_name", "native_name", "honorific", "email", "phone")}
     for field in TRANSLATED_PERSON_FIELDS:
         for code in ("en", "ja", "zh-hant"):
             erased[build_localized_fieldname(field, code)] = ""
     erased.update(
-        family_name="Anonymized",
+        family_name=erasure.ANONYMIZED,
         slug=f"anonymized-{person.pk}",
         listed_publicly=False,
+        is_public_figure=False,
         anonymized_at=timezone.now(),
     )
     for field, value in erased.items():
@@ -468,7 +484,8 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     # A save, not a queryset update: the audit log records the erasure (values masked) and
     # cached public pages that showed the person are invalidated.
     person.save(update_fields=list(erased))
-    for registration in person.registrations.select_for_update():
+    erasure.erase_base_columns(person)
+    for registration in registrations:
         registration.email = ""
         registration.dietary_needs = ""
         registration.accessibility_needs = ""
@@ -485,22 +502,11 @@ def person_anonymize(*, person: Person, user=None) -> Person:
                 "access_key",
             ]
         )
-        RegistrationStatusChange.objects.filter(registration=registration).exclude(note="").update(note="")
-    _erase_from_audit_log([person, *person.registrations.all()])
+    erasure.erase_messages_and_notes(registrations, markers)
+    erasure.erase_history([person, *registrations], markers, addresses)
+    erasure.erase_sessions(markers)
+    # Now, and again after the commit: a page rendered meanwhile still showed the person.
+    erasure.erase_from_cache(addresses)
+    transaction.on_commit(partial(erasure.erase_from_cache, addresses))
     person.refresh_from_db()
     return person
-
-
-def _erase_from_audit_log(objects) -> None:
-    """The log keeps that something changed and who changed it, never the erased person's data:
-    names in the entries' titles and every recorded value are blanked."""
-    for obj in objects:
-        for entry in LogEntry.objects.get_for_object(obj):
-            entry.object_repr = gettext("Anonymized")
-            entry.changes = {
-                field: [mask_personal_data(str(old)), mask_personal_data(str(new))]
-                for field, (old, new) in (entry.changes or {}).items()
-            }
-            entry.changes_text = ""
-            entry.serialized_data = None
-            entry.save(update_fields=["object_repr", "changes", "changes_text", "serialized_data"])

@@ -211,4 +211,12 @@ def check_in(request, edition_slug):
 
 
 def privacy(request):
-    return render(request, "delegates/privacy.html", {"contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1]})
+    return render(
+        request,
+        "delegates/privacy.html",
+        {
+            "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+            "confirm_days": max(1, settings.REGISTRATION_CONFIRM_MAX_AGE // 86400),
+        },
+    )

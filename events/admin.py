@@ -122,6 +122,7 @@ class EditionAdmin(TranslationAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "requires_approval",
+                    "personal_data_retention_days",
                 ]
             },
         ),

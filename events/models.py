@@ -1,6 +1,9 @@
 """The summit series as its organizers see it: editions, programme, speeches,
 resolutions and the topics that connect them across years."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery
@@ -157,6 +160,16 @@ class Edition(models.Model):
         default=True,
         help_text=_("When off, confirmed registrations are accepted automatically while places remain."),
     )
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("keep delegates' personal data for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after the edition is held before delegates' personal data is erased. "
+            "Leave empty for the site's default."
+        ),
+    )
+    personal_data_purged_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EditionQuerySet.as_manager()
@@ -193,6 +206,19 @@ class Edition(models.Model):
     @property
     def ordinal_label(self):
         return ordinal_label(self.ordinal)
+
+    @property
+    def held_on(self):
+        """The last day of the edition: its end date, else its start date, else the end of its year."""
+        return self.end_date or self.start_date or datetime.date(self.year, 12, 31)
+
+    @property
+    def personal_data_kept_until(self):
+        """After this day (once held or cancelled), delegates' personal data is erased."""
+        days = self.personal_data_retention_days
+        if days is None:
+            days = settings.PERSONAL_DATA_RETENTION_DAYS
+        return self.held_on + datetime.timedelta(days=days)
 
     @property
     def dates_announced(self):

@@ -40,6 +40,14 @@ class EditionSitemap(_Multilingual):
         return edition.updated_at
 
 
+class ParticipantsSitemap(_Multilingual):
+    def items(self):
+        return Edition.objects.public()
+
+    def location(self, edition):
+        return reverse("events:edition_participants", kwargs={"slug": edition.slug})
+
+
 class SpeechSitemap(_Multilingual):
     def items(self):
         return Speech.objects.select_related("edition").newest_first()
@@ -72,6 +80,7 @@ class PersonSitemap(_Multilingual):
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "editions": EditionSitemap,
+    "participants": ParticipantsSitemap,
     "speeches": SpeechSitemap,
     "resolutions": ResolutionSitemap,
     "topics": TopicSitemap,

@@ -9,6 +9,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.home, name="home"),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
+    path("editions/<slug:slug>/participants/", views.edition_participants, name="edition_participants"),
     path("editions/<slug:slug>/calendar.ics", views.edition_calendar, name="edition_calendar"),
     path("editions/<slug:edition_slug>/speeches/<slug:slug>/", views.speech_detail, name="speech_detail"),
     path(

@@ -115,6 +115,31 @@ def edition_detail(request, slug):
     )
 
 
+def _participant_groups(people):
+    """[(side label, [(category label, [people])])] in the choices' order."""
+    groups = []
+    for side in Side:
+        by_category = [
+            (category.label, [p for p in people if p.side == side and p.category == category]) for category in Category
+        ]
+        by_category = [(label, members) for label, members in by_category if members]
+        if by_category:
+            groups.append((side.label, by_category))
+    return groups
+
+
+@cached_public_page
+def edition_participants(request, slug):
+    """The delegates of an edition who asked to be listed publicly and were accepted."""
+    edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
+    people = list(Person.objects.listed_for(edition).order_by("family_name", "given_name", "pk"))
+    return render(
+        request,
+        "events/participants.html",
+        {"edition": edition, "groups": _participant_groups(people), "participant_count": len(people)},
+    )
+
+
 @cached_public_page
 def edition_calendar(request, slug):
     edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)

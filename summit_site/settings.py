@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy too: every response has it.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +82,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ CSP_NONCE }} for an inline <script> or <style>, should one ever be needed.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -133,6 +138,9 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.b
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 REGISTRATION_CONFIRM_MAX_AGE = env.int("REGISTRATION_CONFIRM_MAX_AGE", default=60 * 60 * 24 * 7)
 REGISTRATION_LINK_MAX_AGE = env.int("REGISTRATION_LINK_MAX_AGE", default=60 * 60 * 24 * 365)
+# Days after an edition is held (its end date) before its delegates' personal data is erased
+# by `manage.py purge_personal_data`; each edition may set its own.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 # Posts per client address per window; the counters live in the shared cache.
 RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60)}
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
@@ -256,15 +264,38 @@ STORAGES = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A production-like instance (DEBUG off, collected static files, gunicorn) tried out over
+# plain http on this machine: no https redirect, no HSTS, cookies without Secure (a browser
+# would not send them back over http). Off by default; `check --deploy` refuses it.
+PLAIN_HTTP_LOOPBACK = env.bool("PLAIN_HTTP_LOOPBACK", default=False)
 if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not PLAIN_HTTP_LOOPBACK)
+    SESSION_COOKIE_SECURE = not PLAIN_HTTP_LOOPBACK
+    CSRF_COOKIE_SECURE = not PLAIN_HTTP_LOOPBACK
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if PLAIN_HTTP_LOOPBACK else 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = not PLAIN_HTTP_LOOPBACK
+    SECURE_HSTS_PRELOAD = not PLAIN_HTTP_LOOPBACK
+
+# Content-Security-Policy (django-csp) on every response, the admin's included: scripts,
+# styles, images and fonts from this site only; no plugins, no <base>, never in a frame.
+# No page has an inline script or style; one that needs it takes {{ CSP_NONCE }}.
+# (JSON-LD is a data block, which browsers do not run, so cached pages need no nonce.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

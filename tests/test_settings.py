@@ -45,3 +45,37 @@ def test_a_missing_badge_font_is_reported_at_start_up(settings, tmp_path):
 
     settings.BADGE_FONT_PATH = str(tmp_path / "missing.ttc")
     assert [message.id for message in checks.run_checks() if message.id.startswith("delegates.")] == ["delegates.W001"]
+
+
+def _manage(*args, **env):
+    clean = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x" * 60, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def _settings_value(name, **env):
+    result = _manage("shell", "-c", f"from django.conf import settings; print(settings.{name})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_plain_http_on_loopback_is_off_by_default_and_refused_by_check_deploy():
+    assert _settings_value("SESSION_COOKIE_SECURE") == "True"
+    assert _settings_value("SECURE_SSL_REDIRECT") == "True"
+    assert _settings_value("SESSION_COOKIE_SECURE", PLAIN_HTTP_LOOPBACK="true") == "False"
+    assert _settings_value("CSRF_COOKIE_SECURE", PLAIN_HTTP_LOOPBACK="true") == "False"
+    assert _settings_value("SECURE_SSL_REDIRECT", PLAIN_HTTP_LOOPBACK="true") == "False"
+    assert _settings_value("SECURE_HSTS_SECONDS", PLAIN_HTTP_LOOPBACK="true") == "0"
+    assert _manage("check", PLAIN_HTTP_LOOPBACK="true").returncode == 0
+    refused = _manage("check", "--deploy", PLAIN_HTTP_LOOPBACK="true")
+    assert refused.returncode == 1
+    assert "summit.E001" in refused.stderr
+    assert "summit.E001" not in _manage("check", "--deploy").stderr
+    elsewhere = _manage("check", PLAIN_HTTP_LOOPBACK="true", ALLOWED_HOSTS="summit.example.org")
+    assert elsewhere.returncode == 1
+    assert "summit.E002" in elsewhere.stderr

@@ -48,12 +48,26 @@ def test_registration_status_must_be_a_known_one():
     _violates(lambda: make_registration(make_edition(), status="maybe"))
 
 
-def test_public_people_are_the_listed_and_public_figures():
-    listed = make_person(listed_publicly=True)
+def test_public_people_are_public_figures_and_the_consenting_vetted():
+    edition = make_edition()
     figure = make_person(is_public_figure=True)
-    make_person()
-    make_person(listed_publicly=True, anonymized_at=timezone.now())
-    assert set(Person.objects.public()) == {listed, figure}
+    vetted = make_person(listed_publicly=True)
+    make_registration(edition, vetted, status=Registration.Status.ACCEPTED, confirmed_at=timezone.now())
+    # Consent alone, or consent with a registration nobody vetted, is not enough.
+    make_person(listed_publicly=True)
+    for status in ["unconfirmed", "pending", "waitlisted", "rejected", "cancelled"]:
+        confirmed_at = None if status == "unconfirmed" else timezone.now()
+        make_registration(edition, make_person(listed_publicly=True), status=status, confirmed_at=confirmed_at)
+    # Accepted by an organizer without the address ever being confirmed.
+    make_registration(edition, make_person(listed_publicly=True), status=Registration.Status.ACCEPTED)
+    # Vetted but never consented.
+    make_registration(edition, make_person(), status=Registration.Status.ACCEPTED, confirmed_at=timezone.now())
+    make_person(is_public_figure=True, anonymized_at=timezone.now())
+    public = set(Person.objects.public())
+    assert public == {figure, vetted}
+    assert [person.is_public for person in Person.objects.order_by("pk")] == [
+        person in public for person in Person.objects.order_by("pk")
+    ]
 
 
 def test_full_name_follows_the_name_order():

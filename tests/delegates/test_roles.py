@@ -1,7 +1,10 @@
 """The three groups the data migration creates, and what each may open."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import make_edition, make_person, make_registration, make_resolution, make_speech
@@ -142,3 +145,68 @@ def test_edition_list_links_to_the_dashboard_only_for_those_who_see_registration
     assert f'href="{dashboard}"' not in client.get(_admin("events_edition_changelist")).content.decode()
     client.force_login(_user(django_user_model, "Organizer", "org"))
     assert f'href="{dashboard}"' in client.get(_admin("events_edition_changelist")).content.decode()
+
+
+@pytest.mark.parametrize("term", ["alpha@", "alpha@example.org", "+81 90", "Secret Ministry"])
+def test_editor_autocomplete_never_matches_private_fields(client, django_user_model, records, term):
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    make_person(
+        family_name="Figure",
+        is_public_figure=True,
+        email="alpha@example.org",
+        phone="+81 90 1111 2222",
+        organization_ja="Secret Ministry",
+    )
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "events", "model_name": "speech", "field_name": "speaker"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_organizers_still_search_people_by_e_mail(organizer_client):
+    person = make_person(family_name="Figure", email="alpha@example.org")
+    response = organizer_client.get(reverse("admin:delegates_person_changelist"), {"q": "alpha@example"})
+    assert list(response.context["cl"].result_list) == [person]
+
+
+def _model_permissions():
+    """Every permission every installed model declares: the defaults and its own."""
+    expected = set()
+    for model in apps.get_models():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        codenames = [f"{action}_{model._meta.model_name}" for action in model._meta.default_permissions]
+        codenames += [codename for codename, _name in model._meta.permissions]
+        expected |= {(content_type.app_label, codename) for codename in codenames}
+    return expected
+
+
+def _group_permissions(name):
+    return set(Group.objects.get(name=name).permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_each_group_holds_exactly_its_permissions_for_every_model():
+    every = _model_permissions()
+    assert ("django_tasks_database", "view_dbtaskresult") in every
+    assert _group_permissions("Organizer") >= every
+    assert _group_permissions("Editor") == {
+        ("events", f"{action}_{model}")
+        for action in ("add", "change", "delete", "view")
+        for model in ["series", "edition", "session", "speech", "resolution", "topic", "followup"]
+    }
+    assert _group_permissions("Check-in staff") == {("delegates", "check_in")}
+
+
+def test_a_model_added_later_reaches_the_organizer_group_on_the_next_migrate():
+    content_type = ContentType.objects.create(app_label="delegates", model="addedlater")
+    Permission.objects.create(content_type=content_type, codename="view_addedlater", name="Can view added later")
+    assert ("delegates", "view_addedlater") not in _group_permissions("Organizer")
+    call_command("migrate", verbosity=0)
+    assert ("delegates", "view_addedlater") in _group_permissions("Organizer")
+    assert ("delegates", "view_addedlater") not in _group_permissions("Editor")
+
+
+def test_organizer_opens_failed_e_mail_tasks(client, django_user_model):
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    assert client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code == 200

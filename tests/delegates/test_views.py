@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import resolve, reverse
 
-from delegates import tokens
+from delegates import services, tokens
 from delegates.models import Person, Registration
 from events.models import Edition
 from tests.factories import (
@@ -296,6 +296,8 @@ def test_contact_data_appears_on_no_public_page(client, post):
     data = registration_form_data(email="private@example.org", phone="+886 2 2345 6789", listed_publicly="on")
     post(register_url(edition), data)
     person = Person.objects.get()
+    # Confirmed and accepted: the person page exists, and shows no contact data.
+    services.registration_confirm(registration=person.registrations.get())
     pages = [
         "/en/",
         f"/en/editions/{edition.slug}/",

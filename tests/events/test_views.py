@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from delegates.models import Category, Registration, Side
@@ -24,6 +24,7 @@ from tests.factories import (
     make_session,
     make_speech,
     make_topic,
+    make_vetted,
 )
 
 pytestmark = pytest.mark.django_db
@@ -334,9 +335,9 @@ def test_resolution_page_lists_only_public_sponsors_and_the_report(client):
     resolution = make_resolution(
         edition, status=Resolution.Status.ADOPTED, status_changed_on=datetime.date(2025, 11, 8)
     )
-    resolution.sponsors.set(
-        [make_person(family_name="Visible", listed_publicly=True), make_person(family_name="Invisible")]
-    )
+    visible = make_person(family_name="Visible", listed_publicly=True)
+    make_vetted(edition, visible)
+    resolution.sponsors.set([visible, make_person(family_name="Invisible", listed_publicly=True)])
     make_follow_up(resolution, later, report_en="Work has begun.", reported_on=datetime.date(2026, 9, 20))
     text = _text(_page(client, "events:resolution_detail", edition_slug=edition.slug, number=resolution.number))
     assert "Status Adopted since Nov. 8, 2025" in text
@@ -433,7 +434,7 @@ def test_person_page_lists_sponsorships_and_accepted_editions(client):
     series = make_series()
     attended, skipped = make_edition(series), make_edition(series)
     person = make_person(listed_publicly=True, email="me@example.org", phone="+886 2 1234")
-    make_registration(attended, person, status=Registration.Status.ACCEPTED)
+    make_registration(attended, person, status=Registration.Status.ACCEPTED, confirmed_at=timezone.now())
     make_registration(skipped, person, email="me2@example.org", status=Registration.Status.CANCELLED)
     make_resolution(attended, title_en="Sponsored one").sponsors.add(person)
     page = _page(client, "events:person_detail", slug=person.slug)
@@ -478,6 +479,8 @@ def test_search_does_not_find_speeches_by_the_name_of_a_private_speaker(client):
     assert "Remarks" not in _page(client, "events:search", query="?q=Zyxwv")
     speech.speaker.listed_publicly = True
     speech.speaker.save()
+    assert "Remarks" not in _page(client, "events:search", query="?q=Zyxwv")
+    make_vetted(speech.edition, speech.speaker)
     assert "Remarks" in _page(client, "events:search", query="?q=Zyxwv")
 
 

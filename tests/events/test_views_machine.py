@@ -32,8 +32,9 @@ def test_sitemap_lists_every_public_page_in_every_language_with_alternates(clien
     assert response.status_code == 200
     root = ElementTree.fromstring(response.content)
     locations = [url.find(f"{SITEMAP}loc").text for url in root]
-    # 3 index pages, 3 editions, 2 speeches, 3 resolutions, 10 topics, 3 public people; 3 languages each.
-    assert len(locations) == (3 + 3 + 2 + 3 + 10 + 3) * 3
+    # 3 index pages, 3 editions and their participants lists, 2 speeches, 3 resolutions, 10 topics,
+    # 3 public people; 3 languages each.
+    assert len(locations) == (3 + 3 + 3 + 2 + 3 + 10 + 3) * 3
     lai = "http://127.0.0.1:8000/ja/editions/kamakura-2025/speeches/william-lai-video-message/"
     assert lai in locations
     entry = root[locations.index(lai)]
