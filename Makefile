@@ -4,9 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages clean
+# Debian packages: a venv needs python3-venv; badges embed a CJK font; browser tests drive
+# Chromium; compilemessages needs gettext; the benchmarks load the site with wrk.
+RUN_PACKAGES := python3-venv fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium gettext
+BENCH_PACKAGES := $(RUN_PACKAGES) wrk
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
+
+.PHONY: run test install lint messages clean serve bench system-packages
 
 $(PY):
+	@sh scripts/system-packages.sh python3-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(PY)
@@ -26,6 +35,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: $(STAMP) .env
+	@sh scripts/system-packages.sh $(RUN_PACKAGES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py ensureorganizer
@@ -36,6 +46,7 @@ run: $(STAMP) .env
 
 # Tests get their own random key; DEBUG on keeps static files unhashed (no collectstatic).
 test: $(STAMP)
+	@sh scripts/system-packages.sh $(TEST_PACKAGES)
 	DEBUG=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -74,7 +74,7 @@ def _delegation_table(edition):
     }
 
 
-@cached_public_page
+@cached_public_page(edition_kwarg="slug")
 def edition_detail(request, slug):
     edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
     sessions = list(edition.sessions.all())

@@ -45,3 +45,9 @@ def test_a_missing_badge_font_is_reported_at_start_up(settings, tmp_path):
 
     settings.BADGE_FONT_PATH = str(tmp_path / "missing.ttc")
     assert [message.id for message in checks.run_checks() if message.id.startswith("delegates.")] == ["delegates.W001"]
+
+
+def test_tests_hash_passwords_with_a_fast_hasher(django_user_model, db):
+    user = django_user_model.objects.create_user(username="fast", password="pw-Summit-2026")
+    assert user.password.startswith("md5$")
+    assert user.check_password("pw-Summit-2026")
