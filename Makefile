@@ -50,6 +50,22 @@ test: $(STAMP)
 	DEBUG=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
+# Production serving: DEBUG off, static files collected, migrations applied, gunicorn with
+# gunicorn.conf.py, against whatever DATABASE_URL and CACHE_URL say. Put it behind a TLS
+# proxy (deploy/nginx.conf); SECURE_SSL_REDIRECT=false to try it over plain http.
+serve: $(STAMP)
+	@sh scripts/system-packages.sh $(RUN_PACKAGES)
+	@test -n "$$SECRET_KEY" || test -f .env || { echo "Set SECRET_KEY (or run make run once to write .env)." >&2; exit 1; }
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" $(VENV)/bin/gunicorn summit_site.wsgi -c gunicorn.conf.py
+
+# Benchmarks: builds its data sets in scratch databases (SQLite under /tmp, and PostgreSQL
+# database BENCH_DATABASE when reachable), starts gunicorn, prints one table, writes JSON.
+bench: $(STAMP)
+	@sh scripts/system-packages.sh $(BENCH_PACKAGES)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

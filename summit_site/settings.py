@@ -134,6 +134,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # on the mail server and any app process can enqueue.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
 
+# /health/ reports the queue as behind when a task has waited longer than this (seconds).
+HEALTH_TASK_QUEUE_MAX_DELAY = env.int("HEALTH_TASK_QUEUE_MAX_DELAY", default=300)
+
 # --- Delegate registration ------------------------------------------------------------
 # E-mails are rendered in a task, away from any request, so links need the public address.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -266,6 +269,8 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the app over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from events.page_cache import cached_public_page
+from summit_site.health import health
 from events.sitemaps import SITEMAPS
 from events.views import robots_txt
 
@@ -22,6 +23,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
