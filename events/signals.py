@@ -52,12 +52,16 @@ def _person_before(sender, instance, **kwargs):
     instance._shown_publicly_before = _shown_publicly(instance.pk) if instance.pk else False
 
 
-def _person_after(sender, instance, **kwargs):
+def _person_after(sender, instance, created, update_fields=None, **kwargs):
     # Whoever was shown before changes a public page; so does whoever may be shown now. The
     # flags stand in for the query (a superset of Person.objects.public()), keeping the
     # registration form's new, private people free of extra SQL.
     if instance._shown_publicly_before or instance.listed_publicly or instance.is_public_figure:
         _content_changed()
+    # The delegation figures count people by side and category.
+    if not created and (update_fields is None or {"side", "category"} & set(update_fields)):
+        for edition_id in Registration.objects.accepted().filter(person=instance).values_list("edition_id", flat=True):
+            _check_figures_after_commit(edition_id, instance.pk)
 
 
 def _person_deleted(sender, instance, **kwargs):
@@ -99,11 +103,29 @@ def _figures_committed(edition_id, person_id, slug):
         content_changed()
 
 
-def _registration_changed(sender, instance, **kwargs):
+# A save that touches none of these cannot change who is accepted where, or as what.
+FIGURE_FIELDS = frozenset({"status", "edition", "edition_id", "person", "person_id"})
+
+
+def _check_figures_after_commit(edition_id, person_id, slug=None):
     # Compared once the change commits, outside the transaction and its edition lock; a
     # page rendered from the old rows meanwhile is stored under the old version.
-    slug = _edition_slug(instance)
-    transaction.on_commit(partial(_figures_committed, instance.edition_id, instance.person_id, slug))
+    transaction.on_commit(partial(_figures_committed, edition_id, person_id, slug))
+
+
+def _registration_saved(sender, instance, created, update_fields=None, **kwargs):
+    # A new registration is unconfirmed (a delegate's) or already accepted (an organizer's
+    # import); a check-in or a resent e-mail saves only its own fields.
+    if created and instance.status != Registration.Status.ACCEPTED:
+        return
+    if update_fields is not None and not FIGURE_FIELDS & set(update_fields):
+        return
+    _check_figures_after_commit(instance.edition_id, instance.person_id, _edition_slug(instance))
+
+
+def _registration_deleted(sender, instance, **kwargs):
+    if instance.status == Registration.Status.ACCEPTED:
+        _check_figures_after_commit(instance.edition_id, instance.person_id, _edition_slug(instance))
 
 
 def connect():
@@ -116,5 +138,5 @@ def connect():
     post_save.connect(_person_after, sender=Person, dispatch_uid="page-cache-person-save")
     pre_delete.connect(_person_before, sender=Person, dispatch_uid="page-cache-person-before-delete")
     post_delete.connect(_person_deleted, sender=Person, dispatch_uid="page-cache-person-delete")
-    post_save.connect(_registration_changed, sender=Registration, dispatch_uid="page-cache-registration-save")
-    post_delete.connect(_registration_changed, sender=Registration, dispatch_uid="page-cache-registration-delete")
+    post_save.connect(_registration_saved, sender=Registration, dispatch_uid="page-cache-registration-save")
+    post_delete.connect(_registration_deleted, sender=Registration, dispatch_uid="page-cache-registration-delete")

@@ -44,9 +44,7 @@ def _task_queue():
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    backlog = DBTaskResult.objects.ready().aggregate(
-        waiting=Count("pk"), oldest=Min("enqueued_at")
-    )
+    backlog = DBTaskResult.objects.ready().aggregate(waiting=Count("pk"), oldest=Min("enqueued_at"))
     waited = int((now - backlog["oldest"]).total_seconds()) if backlog["oldest"] else 0
     return {
         "status": "ok" if waited <= settings.HEALTH_TASK_QUEUE_MAX_DELAY else "behind",

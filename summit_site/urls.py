@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from events.page_cache import cached_public_page
-from summit_site.health import health
 from events.sitemaps import SITEMAPS
 from events.views import robots_txt
+from summit_site.health import health
 
 admin.site.site_header = _("Japan–Taiwan Exchange Summit · Organizers")
 admin.site.site_title = _("Japan–Taiwan Exchange Summit")

@@ -129,3 +129,25 @@ def test_personal_pages_are_never_stored(client, open_edition):
     form = client.get(_url("delegates:register", edition_slug=open_edition.slug))
     assert b"csrfmiddlewaretoken" in form.content
     assert form["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_an_accepted_delegate_changing_side_changes_the_figures(open_edition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_delegate(open_edition)
+        registration_confirm(registration=registration)
+    before = cache.get(edition_version_key(open_edition.slug))
+    person = registration.person
+    person.side = "taiwan"
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save()
+    assert cache.get(edition_version_key(open_edition.slug)) > before
+
+
+def test_a_check_in_runs_no_figure_query_after_commit(open_edition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_delegate(open_edition)
+        registration_confirm(registration=registration)
+    registration.refresh_from_db()
+    with django_capture_on_commit_callbacks() as callbacks:
+        registration_check_in(registration=registration)
+    assert callbacks == []
