@@ -8,7 +8,7 @@ every app process out of the load balancer would not send a single e-mail more.
 """
 
 import logging
-import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,10 +30,13 @@ def _database():
 
 
 def _cache():
-    key = "health-check"
-    value = str(time.time_ns())
-    cache.set(key, value, 10)
-    return cache.get(key) == value
+    # A key of its own: probes arrive concurrently from several load balancers and processes.
+    key = f"health-check:{uuid.uuid4().hex}"
+    cache.set(key, 1, 10)
+    try:
+        return cache.get(key) == 1
+    finally:
+        cache.delete(key)
 
 
 def _task_queue():

@@ -46,5 +46,16 @@ def test_health_reports_a_task_queue_that_fell_behind(client, settings):
     assert 899 <= task_queue["oldest_waiting_seconds"] <= 960
 
 
+def test_concurrent_probes_do_not_see_each_others_cache_check(client, monkeypatch):
+    from summit_site import health
+
+    original_set = cache.set
+    # Another probe writes between this probe's write and read.
+    monkeypatch.setattr(
+        cache, "set", lambda key, *args, **kwargs: (original_set(key, *args, **kwargs), original_set("other", 2))[0]
+    )
+    assert health._cache() is True
+
+
 def test_health_refuses_posts(client):
     assert client.post("/health/").status_code == 405
