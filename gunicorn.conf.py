@@ -29,3 +29,9 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "summit-site"
+# gunicorn's control socket has one default path per user, which several gunicorns on one
+# machine (N app processes, the benchmark's servers) would fight over: off unless given one.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
