@@ -4,9 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages clean
+# Debian packages: a venv needs python3-venv; badges embed a CJK font; browser tests drive
+# Chromium; compilemessages needs gettext; the benchmarks load the site with wrk.
+RUN_PACKAGES := python3-venv fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium gettext
+BENCH_PACKAGES := $(RUN_PACKAGES) wrk
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
+
+.PHONY: run test install lint messages clean serve bench system-packages
 
 $(PY):
+	@sh scripts/system-packages.sh python3-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(PY)
@@ -26,6 +35,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: $(STAMP) .env
+	@sh scripts/system-packages.sh $(RUN_PACKAGES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py ensureorganizer
@@ -36,8 +46,25 @@ run: $(STAMP) .env
 
 # Tests get their own random key; DEBUG on keeps static files unhashed (no collectstatic).
 test: $(STAMP)
+	@sh scripts/system-packages.sh $(TEST_PACKAGES)
 	DEBUG=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) -m pytest $(PYTEST_ARGS)
+
+# Production serving: DEBUG off, static files collected, migrations applied, gunicorn with
+# gunicorn.conf.py, against whatever DATABASE_URL and CACHE_URL say. Put it behind a TLS
+# proxy (deploy/nginx.conf); SECURE_SSL_REDIRECT=false to try it over plain http.
+serve: $(STAMP)
+	@sh scripts/system-packages.sh $(RUN_PACKAGES)
+	@test -n "$$SECRET_KEY" || test -f .env || { echo "Set SECRET_KEY (or run make run once to write .env)." >&2; exit 1; }
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" $(VENV)/bin/gunicorn summit_site.wsgi -c gunicorn.conf.py
+
+# Benchmarks: builds its data sets in scratch databases (SQLite under /tmp, and PostgreSQL
+# database BENCH_DATABASE when reachable), starts gunicorn, prints one table, writes JSON.
+bench: $(STAMP)
+	@sh scripts/system-packages.sh $(BENCH_PACKAGES)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -18,6 +18,7 @@ Exit status 1 if the export's peak allocation exceeds --max-export-mib (default 
 """
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -39,6 +40,26 @@ os.environ.setdefault("DEBUG", "true")
 MIB = 1024 * 1024
 
 
+def _status_mib(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak_rss():
+    """Start the peak RSS (VmHWM) afresh and return the RSS now, the idle figure (Linux)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    return _status_mib("VmRSS")
+
+
+def _peak_rss_since_reset_mib():
+    return _status_mib("VmHWM")
+
+
 def _peak_rss_mib():
     # ru_maxrss is in KiB on Linux.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -49,6 +70,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000, help="synthetic registrations (default 100000)")
     parser.add_argument("--repeat", type=int, default=5, help="requests per list view (default 5)")
     parser.add_argument("--max-export-mib", type=float, default=32.0)
+    parser.add_argument("--json", help="also write the figures to this JSON file (for benchmarks/run.py)")
     args = parser.parse_args()
 
     import django
@@ -72,8 +94,10 @@ def main():
     print(f"  loaded in {time.perf_counter() - started:.1f} s; {Registration.objects.count()} registrations\n")
 
     user = get_user_model().objects.create_superuser("bench", "bench@example.invalid", "bench-password-1")
-    client = Client()
+    # As a TLS proxy forwards it, so production settings (DEBUG off) answer without a redirect.
+    client = Client(headers={"X-Forwarded-Proto": "https"})
     client.force_login(user)
+    figures = {"rows": args.rows}
     edition = Edition.objects.order_by("-ordinal").first()
     changelist = reverse("admin:delegates_registration_changelist")
 
@@ -98,11 +122,14 @@ def main():
             times.append(time.perf_counter() - start)
             assert response.status_code == 200, (label, response.status_code)
         print(f"{label:<44} {len(queries):>7} {statistics.median(times) * 1000:>10.1f}")
+        if label == "unfiltered, first page":
+            figures["list_ms"], figures["list_queries"] = statistics.median(times) * 1000, len(queries)
 
     print(f"\n{'CSV export':<30} {'rows':>8} {'MiB out':>8} {'seconds':>8} {'peak alloc MiB':>15} {'peak RSS MiB':>13}")
     export = reverse("admin:delegates_registration_export")
     peaks = {}
     for label, params in [("a tenth (waiting list)", {"status__exact": "waitlisted"}), ("all rows", {})]:
+        rss_before = _reset_peak_rss()
         tracemalloc.start()
         start = time.perf_counter()
         response = client.get(export, params)
@@ -114,12 +141,16 @@ def main():
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         peaks[label] = peak / MIB
+        figures["export_rss_growth_mib"] = _peak_rss_since_reset_mib() - rss_before
         print(
             f"{label:<30} {lines - 1:>8} {size / MIB:>8.1f} {seconds:>8.1f} "
             f"{peak / MIB:>15.1f} {_peak_rss_mib():>13.0f}"
         )
 
     peak_all = peaks["all rows"]
+    figures["export_peak_mib"] = peak_all
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures))
     print(f"\nPeak allocation while exporting all rows: {peak_all:.1f} MiB (limit {args.max_export_mib} MiB)")
     if peak_all > args.max_export_mib:
         print("FAILED: the export's memory grows with the rows.")

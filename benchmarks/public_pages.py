@@ -47,6 +47,7 @@ def main():
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     load_demo()
     record = make_public_record(args.size)
@@ -63,7 +64,8 @@ def main():
         ("api", "events:api_resolution_list", {}, ""),
         ("feed", "events:resolution_feed", {}, ""),
     ]
-    client = Client()
+    # Production settings redirect plain http to https; a TLS proxy says the request was https.
+    client = Client(headers={"X-Forwarded-Proto": "https"})
     print(f"{args.size} rows of each kind, {connection.vendor}, median of {args.repeat} requests\n")
     print(f"{'page':<12} {'lang':<8} {'queries':>7} {'uncached ms':>12} {'cached ms':>10} {'KiB':>7}")
     for label, name, kwargs, query in pages:

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from events.fast_urls import fast_reverse
 
 
 class Side(models.TextChoices):
@@ -120,7 +121,7 @@ class Person(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("events:person_detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:person_detail", slug=self.slug)
 
     @property
     def full_name(self):

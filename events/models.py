@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+from .fast_urls import fast_reverse
 
 
 def ordinal_label(number):
@@ -201,7 +202,7 @@ class Edition(models.Model):
         return f"{self.ordinal}. {self.host_city} {self.year}"
 
     def get_absolute_url(self):
-        return reverse("events:edition_detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:edition_detail", slug=self.slug)
 
     @property
     def ordinal_label(self):
@@ -330,7 +331,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("events:topic_detail", kwargs={"slug": self.slug})
+        return fast_reverse("events:topic_detail", slug=self.slug)
 
 
 class SpeechQuerySet(models.QuerySet):
@@ -413,10 +414,7 @@ class Speech(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "events:speech_detail",
-            kwargs={"edition_slug": self.edition.slug, "slug": self.slug},
-        )
+        return fast_reverse("events:speech_detail", edition_slug=self.edition.slug, slug=self.slug)
 
 
 class ResolutionQuerySet(models.QuerySet):
@@ -499,10 +497,7 @@ class Resolution(models.Model):
         return f"{self.edition.ordinal}/{self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse(
-            "events:resolution_detail",
-            kwargs={"edition_slug": self.edition.slug, "number": self.number},
-        )
+        return fast_reverse("events:resolution_detail", edition_slug=self.edition.slug, number=self.number)
 
 
 class FollowUp(models.Model):

@@ -1,10 +1,18 @@
 """Whole-page caching for the public site, shared by every process through the cache.
 
-A page is stored under the current *content version*, the language and the full path.
-Any change to what the public pages show bumps the version (see `events.signals`), so
-every cached page goes stale at once: simpler and safer than tracking which page shows
-which row. The version is also the pages' Last-Modified, and each page carries an ETag,
-so browsers and proxies revalidate with a cheap 304.
+A page is stored under the *versions* of what it shows, the language and the full path.
+Two kinds of version exist:
+
+- the site's content version, which any change to editions, programme, speeches,
+  resolutions, topics or publicly shown people moves on (rare: editors make those);
+- one version per edition for what its own page shows of registrations (the accepted
+  delegates by side and category), which moves on only when those figures change, so a
+  confirmation, a check-in or a resent e-mail on registration day leaves every page cached.
+
+`events.signals` decides which change moves which version. The versions are also the
+pages' Last-Modified, and each page carries an ETag, so browsers and proxies revalidate
+with a cheap 304. Shared caches (a reverse proxy, a CDN) may hold a public page for
+`PUBLIC_PAGE_SHARED_MAX_AGE` seconds; pages for visitors with personal state are never stored.
 """
 
 import hashlib
@@ -13,7 +21,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 
@@ -22,8 +35,21 @@ CONTENT_VERSION_KEY = "public-site:content-version"
 PAGE_TIMEOUT = 10 * 60
 
 
+def edition_version_key(slug):
+    return f"public-site:edition-version:{slug}"
+
+
+def edition_fingerprint_key(edition_id):
+    return f"public-site:edition-fingerprint:{edition_id}"
+
+
 def _now_in_microseconds():
     return time.time_ns() // 1000
+
+
+def _bump(key):
+    version = max(_now_in_microseconds(), (cache.get(key) or 0) + 1)
+    cache.set(key, version, timeout=None)
 
 
 def content_version():
@@ -33,8 +59,25 @@ def content_version():
 
 def content_changed():
     """Invalidate every cached public page: every change gets a new, larger version."""
-    version = max(_now_in_microseconds(), (cache.get(CONTENT_VERSION_KEY) or 0) + 1)
-    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _bump(CONTENT_VERSION_KEY)
+
+
+def edition_registrations_changed(slug):
+    """Invalidate the pages that show the edition's registration figures (its own page)."""
+    _bump(edition_version_key(slug))
+
+
+def _versions(edition_slug):
+    if edition_slug is None:
+        return [content_version()]
+    keys = [CONTENT_VERSION_KEY, edition_version_key(edition_slug)]
+    found = cache.get_many(keys)
+    now = _now_in_microseconds()
+    missing = {key: now for key in keys if key not in found}
+    if missing:
+        # Lost or never set: start from now, which is newer than any page already stored.
+        cache.set_many(missing, timeout=None)
+    return [found.get(key, now) for key in keys]
 
 
 PAGE_KEY_MARK = "public-page:"
@@ -106,22 +149,40 @@ def canonical_query(request) -> str | None:
     return urlencode(sorted(pairs))
 
 
-def _page_key(version, request, query):
+def _page_key(versions, request, query):
     path = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    version = ".".join(str(version) for version in versions)
     return f"{PAGE_KEY_MARK}{version}:{get_language()}:{request.method == 'HEAD'}:{path}"
 
 
-def cached_public_page(view):
-    """Serve the view from the shared page cache, and answer conditional GETs with 304."""
+def _patch_public_cache_control(response):
+    # Browsers revalidate each time (the 304 costs one cache read and no SQL); a shared
+    # cache may answer for a short while, then must revalidate with the ETag.
+    patch_cache_control(
+        response, public=True, max_age=0, must_revalidate=True, s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE
+    )
+
+
+def cached_public_page(view=None, *, edition_kwarg=None):
+    """Serve the view from the shared page cache, and answer conditional GETs with 304.
+
+    `edition_kwarg` names the URL argument holding an edition's slug when the page also
+    shows that edition's registration figures.
+    """
+    if view is None:
+        return lambda view: cached_public_page(view, edition_kwarg=edition_kwarg)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        version = content_version()
+        # Read before the page is rendered: a change committed while it renders moves the
+        # version on, and the page lands under the old one, which nobody asks for again.
+        versions = _versions(kwargs.get(edition_kwarg) if edition_kwarg else None)
+        last_modified = _last_modified(max(versions))
         query = canonical_query(request)
         use_cache = query is not None and not _has_personal_state(request)
-        key = _page_key(version, request, query) if use_cache else None
+        key = _page_key(versions, request, query) if use_cache else None
         response = cache.get(key) if use_cache else None
         if response is None:
             response = view(request, *args, **kwargs)
@@ -130,13 +191,31 @@ def cached_public_page(view):
             if hasattr(response, "render"):
                 response.render()
             set_response_etag(response)
-            response["Last-Modified"] = http_date(_last_modified(version))
-            # Browsers revalidate each time; the 304 costs one cache read and no SQL.
-            patch_cache_control(response, no_cache=True, **({"public": True} if use_cache else {"private": True}))
+            response["Last-Modified"] = http_date(last_modified)
             if use_cache:
+                _patch_public_cache_control(response)
                 cache.set(key, response, PAGE_TIMEOUT)
+            else:
+                add_never_cache_headers(response)
         return get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=_last_modified(version), response=response
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
 
     return wrapper
+
+
+class PrivateByDefaultMiddleware:
+    """Responses that say nothing about caching are private and never stored.
+
+    The public pages say `public` (above); the registration form, the self-service pages
+    and everything else hold a CSRF token or personal data, so no shared cache may keep them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

@@ -86,7 +86,7 @@ def _delegation_table(edition):
     }
 
 
-@cached_public_page
+@cached_public_page(edition_kwarg="slug")
 def edition_detail(request, slug):
     edition = get_object_or_404(Edition.objects.select_related("series"), slug=slug)
     sessions = list(edition.sessions.all())
@@ -177,7 +177,8 @@ def resolution_detail(request, edition_slug, number):
 @cached_public_page
 def resolution_list(request):
     form = ResolutionFilterForm(request.GET or None)
-    resolutions = Resolution.objects.select_related("edition").prefetch_related("topics").newest_first()
+    # The list shows no topics: nothing to prefetch.
+    resolutions = Resolution.objects.select_related("edition").newest_first()
     if form.is_valid():
         resolutions = form.filter(resolutions)
     page = Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the policy too: every response has it.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise, so static files keep their long-lived headers.
+    "events.page_cache.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +123,10 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
 else:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
 
+# Seconds a reverse proxy or CDN may serve a public page before revalidating it (s-maxage);
+# pages for visitors with a session, and every other response, are private and never stored.
+PUBLIC_PAGE_SHARED_MAX_AGE = env.int("PUBLIC_PAGE_SHARED_MAX_AGE", default=30)
+
 # --- E-mail and background tasks ------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -132,6 +138,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # queues tasks in PostgreSQL for `manage.py db_worker` processes, so a request never waits
 # on the mail server and any app process can enqueue.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
+
+# /health/ reports the queue as behind when a task has waited longer than this (seconds).
+HEALTH_TASK_QUEUE_MAX_DELAY = env.int("HEALTH_TASK_QUEUE_MAX_DELAY", default=300)
 
 # --- Delegate registration ------------------------------------------------------------
 # E-mails are rendered in a task, away from any request, so links need the public address.
@@ -272,6 +281,8 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not PLAIN_HTTP_LOOPBACK)
+    # Load balancers probe the app over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = not PLAIN_HTTP_LOOPBACK
     CSRF_COOKIE_SECURE = not PLAIN_HTTP_LOOPBACK
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if PLAIN_HTTP_LOOPBACK else 60 * 60 * 24 * 365)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from events.page_cache import cached_public_page
 from events.sitemaps import SITEMAPS
 from events.views import favicon, robots_txt
+from summit_site.health import health
 
 admin.site.site_header = _("Japan–Taiwan Exchange Summit · Organizers")
 admin.site.site_title = _("Japan–Taiwan Exchange Summit")
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,6 +6,13 @@ from django.core.cache import cache
 from django.utils import translation
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Real hashers are slow on purpose (hundreds of ms per password); tests need no such cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolate(settings):
     """Each test starts with an empty cache and English, whatever the last test left."""

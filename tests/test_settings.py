@@ -79,3 +79,9 @@ def test_plain_http_on_loopback_is_off_by_default_and_refused_by_check_deploy():
     elsewhere = _manage("check", PLAIN_HTTP_LOOPBACK="true", ALLOWED_HOSTS="summit.example.org")
     assert elsewhere.returncode == 1
     assert "summit.E002" in elsewhere.stderr
+
+
+def test_tests_hash_passwords_with_a_fast_hasher(django_user_model, db):
+    user = django_user_model.objects.create_user(username="fast", password="pw-Summit-2026")
+    assert user.password.startswith("md5$")
+    assert user.check_password("pw-Summit-2026")

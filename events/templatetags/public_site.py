@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
-from django.utils.html import _json_script_escapes, format_html, linebreaks
+from django.utils.html import _json_script_escapes, conditional_escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
@@ -31,12 +31,18 @@ def content(obj, field, paragraphs=False):
     """A translated field in the active language; an English fallback says so and carries lang="en"."""
     value = getattr(obj, field) or ""
     # linebreaks() escapes the text itself when autoescape is on.
-    rendered = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else format_html("{}", value)  # noqa: S308
-    if not is_fallback(obj, field):
+    rendered = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else conditional_escape(value)  # noqa: S308
+    language = get_language()
+    # is_fallback(), inlined: this tag runs a few hundred times on a list page.
+    if (
+        not value
+        or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        or getattr(obj, build_localized_fieldname(field, language))
+    ):
         return rendered
     badge = format_html(
         '<span class="fallback-badge" lang="{}" title="{}">{}</span>',
-        get_language(),
+        language,
         gettext("Not yet translated; shown in English."),
         gettext("English"),
     )
@@ -144,3 +150,9 @@ OPEN_GRAPH_LOCALES = {"en": "en_US", "ja": "ja_JP", "zh-hant": "zh_TW"}
 @register.simple_tag
 def og_locale(code):
     return OPEN_GRAPH_LOCALES.get(code, code)
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """The status as a badge; a tag rather than an include, which costs ten times more in a loop."""
+    return format_html('<span class="badge badge-{}">{}</span>', status, label)

@@ -461,9 +461,7 @@ def test_axe_core_finds_nothing_on_any_public_page(chromium, live_server, live_s
         )
     # axe-core is injected as an inline script, which the site's CSP rightly refuses; the CSP
     # itself is checked in tests/test_csp.py.
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True
-    )
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     failed = []
     page.on(
