@@ -4,7 +4,9 @@
   moves the site's content version: every page may show it.
 - A person moves it only when shown publicly before or after the change (a public person,
   or a speaker); the people who register on registration day are private.
-- A registration moves only its edition's version, and only when the figures the edition
+- A registration of someone who agreed to be listed moves it too: accepting and confirming
+  is what makes them public (Person.objects.public()).
+- Otherwise a registration moves only its edition's version, and only when the figures the edition
   page shows (accepted delegates by side and category) differ once it commits. If those
   figures changed for a public person, the content version moves too: their page lists
   the editions they take part in.
@@ -113,9 +115,24 @@ def _check_figures_after_commit(edition_id, person_id, slug=None):
     transaction.on_commit(partial(_figures_committed, edition_id, person_id, slug))
 
 
+# A consenting person becomes public, or stops being public, through a registration that is
+# accepted and confirmed (Person.objects.public()); these saves may change that.
+PUBLICITY_FIELDS = frozenset({"status", "confirmed_at", "person", "person_id"})
+
+
+def _publicity_may_have_changed(registration, created, update_fields):
+    if created or (update_fields is not None and not PUBLICITY_FIELDS & set(update_fields)):
+        return
+    # Only people who agreed to be listed can appear through a registration; the rest (nearly
+    # everyone registering) cost this one indexed look-up.
+    if Person.objects.filter(pk=registration.person_id, listed_publicly=True, anonymized_at__isnull=True).exists():
+        _content_changed()
+
+
 def _registration_saved(sender, instance, created, update_fields=None, **kwargs):
     # A new registration is unconfirmed (a delegate's) or already accepted (an organizer's
     # import); a check-in or a resent e-mail saves only its own fields.
+    _publicity_may_have_changed(instance, created and instance.status != Registration.Status.ACCEPTED, update_fields)
     if created and instance.status != Registration.Status.ACCEPTED:
         return
     if update_fields is not None and not FIGURE_FIELDS & set(update_fields):

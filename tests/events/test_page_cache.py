@@ -9,7 +9,7 @@ from django.utils import translation
 from delegates.models import Registration
 from delegates.services import registration_check_in, registration_confirm, registration_resend_confirmation
 from events.page_cache import CONTENT_VERSION_KEY, edition_version_key
-from tests.factories import make_open_edition, make_person, make_speech, register_delegate
+from tests.factories import make_open_edition, make_person, make_speech, make_vetted, register_delegate
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +97,9 @@ def test_a_private_person_changing_leaves_the_site_cached():
     "before, after",
     [({"listed_publicly": True}, {"family_name": "Renamed"}), ({"listed_publicly": True}, {"listed_publicly": False})],
 )
-def test_a_public_person_changing_or_leaving_the_public_invalidates_the_site(before, after):
+def test_a_public_person_changing_or_leaving_the_public_invalidates_the_site(before, after, open_edition):
     person = make_person(**before)
+    make_vetted(open_edition, person)
     cache.set(CONTENT_VERSION_KEY, 1, timeout=None)
     for field, value in after.items():
         setattr(person, field, value)
@@ -151,3 +152,19 @@ def test_a_check_in_runs_no_figure_query_after_commit(open_edition, django_captu
     with django_capture_on_commit_callbacks() as callbacks:
         registration_check_in(registration=registration)
     assert callbacks == []
+
+
+def test_a_consenting_delegate_accepted_and_confirmed_invalidates_the_site(open_edition):
+    registration = register_delegate(open_edition)
+    registration.person.listed_publicly = True
+    registration.person.save()
+    cache.set(CONTENT_VERSION_KEY, 1, timeout=None)
+    registration_confirm(registration=registration)  # accepted automatically: now public
+    assert cache.get(CONTENT_VERSION_KEY) > 1
+
+
+def test_a_private_delegate_confirming_leaves_the_site_cached(open_edition):
+    registration = register_delegate(open_edition)
+    cache.set(CONTENT_VERSION_KEY, 1, timeout=None)
+    registration_confirm(registration=registration)
+    assert cache.get(CONTENT_VERSION_KEY) == 1

@@ -21,7 +21,7 @@ def test_junk_query_strings_make_no_cache_entries(client):
     for number in range(100):
         response = client.get(f"/en/?junk={number}")
         assert response.status_code == 200
-        assert response["Cache-Control"] == "no-cache, private"
+        assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     for query in ["?page=1x", "?page=01", "?page=1&page=2", "?status=adopted&utm_source=x", f"?status={'a' * 300}"]:
         assert client.get(f"/en/resolutions/{query}").status_code == 200
     assert len(_page_entries()) == 2
