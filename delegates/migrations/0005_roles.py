@@ -42,7 +42,7 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("delegates", "0004_admin_indexes_and_messages"),
-        ("events", "__latest__"),
+        ("events", "0001_initial"),
         ("auth", "__latest__"),
         ("contenttypes", "__latest__"),
         ("axes", "__latest__"),
