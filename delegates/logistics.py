@@ -7,6 +7,7 @@ travel_plan_save, so the deadline and the edition checks cannot be bypassed.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,9 @@ def logistics_for(edition):
 
 
 def social_events(edition):
-    return Session.objects.filter(edition=edition, kind__in=Session.SOCIAL_KINDS).order_by("starts_at", "order", "pk")
+    return Session.objects.filter(edition=edition, kind__in=Session.SOCIAL_KINDS).order_by(
+        F("starts_at").asc(nulls_last=True), "order", "pk"
+    )
 
 
 def follow_up_questions(edition):

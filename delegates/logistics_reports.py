@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,8 +78,13 @@ def arrival_headings():
 
 
 def arrival_rows(edition):
+    # Those who have not said when they arrive come last, on every database.
     plans = _plans(edition).order_by(
-        "arrival_date", "arrival_time", "arrival_place", "registration__person__family_name", "pk"
+        F("arrival_date").asc(nulls_last=True),
+        F("arrival_time").asc(nulls_last=True),
+        "arrival_place",
+        "registration__person__family_name",
+        "pk",
     )
     for plan in plans.iterator(chunk_size=CHUNK_SIZE):
         person = plan.registration.person
@@ -194,7 +199,7 @@ def interpretation_rows(edition):
     for session_id, language in Speech.objects.filter(edition=edition).values_list("session", "language").distinct():
         spoken.setdefault(session_id, set()).add(language)
     languages = dict(Speech.Language.choices)
-    for session in Session.objects.filter(edition=edition).order_by("starts_at", "order", "pk"):
+    for session in Session.objects.filter(edition=edition).order_by(F("starts_at").asc(nulls_last=True), "order", "pk"):
         if session.kind in Session.SOCIAL_KINDS:
             rows = (
                 accepted.filter(travel_plan__social_events=session)
