@@ -25,7 +25,7 @@ from .badge_sheets import badge_sheet_delete, badge_sheet_request, sheet_path
 from .exports import csv_lines, neutralize_formula
 from .letters import letter_issue, letter_pdf, letter_revoke
 from .logistics import LogisticsError, social_events, travel_plan_save, travel_reminders_send
-from .logistics_forms import TRAVEL_FIELDSETS_FLAT
+from .logistics_forms import TRAVEL_FIELDSETS_FLAT, check_travel_dates
 from .logistics_reports import REPORTS
 from .models import BadgeSheet, EditionLogistics, Hotel, InvitationLetter, Registration, TravelPlan
 
@@ -178,7 +178,7 @@ class TravelPlanAdminForm(forms.ModelForm):
         fields = ["registration", *[name for name in TRAVEL_FIELDSETS_FLAT]]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = check_travel_dates(self, super().clean())
         registration = cleaned.get("registration") or getattr(self.instance, "registration", None)
         if registration is None:
             return cleaned

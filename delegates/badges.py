@@ -212,12 +212,25 @@ def render_badge_pdf(registration) -> bytes:
     return bytes(pdf.output())
 
 
+def _cache_key(registration):
+    return f"badge:{registration.pk}"
+
+
 def badge_pdf(registration) -> bytes:
     """The badge, drawn once (about a second) and then served from the cache until the
-    person's details, the registration's language or the edition's title change."""
-    key = f"badge:{badge_fingerprint(registration)}"
-    data = django_cache.get(key)
-    if data is None:
-        data = render_badge_pdf(registration)
-        django_cache.set(key, data, timeout=60 * 60 * 24 * 30)
+    person's details, the registration's language or the edition's title change.
+
+    One cache entry per registration, holding the fingerprint it was drawn from, so a change
+    replaces the old badge instead of leaving it behind, and erasure can remove it.
+    """
+    fingerprint = badge_fingerprint(registration)
+    cached = django_cache.get(_cache_key(registration))
+    if cached and cached[0] == fingerprint:
+        return cached[1]
+    data = render_badge_pdf(registration)
+    django_cache.set(_cache_key(registration), (fingerprint, data), timeout=60 * 60 * 24 * 30)
     return data
+
+
+def badge_cache_forget(registration):
+    django_cache.delete(_cache_key(registration))

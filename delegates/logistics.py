@@ -123,3 +123,21 @@ def travel_reminders_send(*, edition) -> int:
             )
         )
     return len(ids)
+
+
+def logistics_erase(*, registrations) -> None:
+    """Part of erasing a person (delegates.services.person_anonymize): travel details go,
+    letters are withdrawn, cached badges and badge sheets that print the name are deleted."""
+    from .badge_sheets import badge_sheet_delete
+    from .badges import badge_cache_forget
+    from .models import BadgeSheet, InvitationLetter
+
+    registrations = list(registrations)
+    ids = {registration.pk for registration in registrations}
+    TravelPlan.objects.filter(registration__in=ids).delete()
+    InvitationLetter.objects.filter(registration__in=ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    for registration in registrations:
+        badge_cache_forget(registration)
+    for sheet in BadgeSheet.objects.only("pk", "registration_ids", "file_name"):
+        if ids.intersection(sheet.registration_ids):
+            badge_sheet_delete(sheet=sheet)

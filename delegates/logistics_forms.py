@@ -19,6 +19,24 @@ def _model_field(name, **overrides):
     return TravelPlan._meta.get_field(name).formfield(**overrides)
 
 
+def check_travel_dates(form, cleaned):
+    """The friendly messages for what TravelPlan's constraints guarantee; this form and the
+    admin's share them. Choosing one's own accommodation clears the hotel and its nights."""
+    if cleaned.get("accommodation") == TravelPlan.Accommodation.HOTEL:
+        for name in ("hotel", "check_in", "check_out"):
+            if not cleaned.get(name) and name not in form.errors:
+                form.add_error(name, _("Please fill this in, or choose to arrange your own accommodation."))
+    elif cleaned.get("accommodation"):
+        cleaned.update(hotel=None, check_in=None, check_out=None)
+    check_in, check_out = cleaned.get("check_in"), cleaned.get("check_out")
+    if check_in and check_out and check_out <= check_in:
+        form.add_error("check_out", _("The check-out day must come after the check-in night."))
+    arrival, departure = cleaned.get("arrival_date"), cleaned.get("departure_date")
+    if arrival and departure and departure < arrival:
+        form.add_error("departure_date", _("The departure cannot be before the arrival."))
+    return cleaned
+
+
 class TravelPlanForm(forms.Form):
     arrival_date = _model_field("arrival_date", widget=forms.DateInput(attrs={"type": "date"}))
     arrival_time = _model_field("arrival_time", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -75,18 +93,7 @@ class TravelPlanForm(forms.Form):
             yield _("Questions from the organizers"), [self[question.answer_key] for question in self.questions]
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("accommodation") == TravelPlan.Accommodation.HOTEL:
-            for name in ("hotel", "check_in", "check_out"):
-                if not cleaned.get(name):
-                    self.add_error(name, _("Please fill this in, or choose to arrange your own accommodation."))
-        check_in, check_out = cleaned.get("check_in"), cleaned.get("check_out")
-        if check_in and check_out and check_out <= check_in:
-            self.add_error("check_out", _("The check-out day must come after the check-in night."))
-        arrival, departure = cleaned.get("arrival_date"), cleaned.get("departure_date")
-        if arrival and departure and departure < arrival:
-            self.add_error("departure_date", _("The departure cannot be before the arrival."))
-        return cleaned
+        return check_travel_dates(self, super().clean())
 
     def plan_data(self):
         data = {field: self.cleaned_data.get(field) for field in TRAVEL_FIELDSETS_FLAT if field != "social_events"}

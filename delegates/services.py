@@ -25,6 +25,7 @@ from modeltranslation.utils import build_localized_fieldname
 from events.models import Edition
 
 from .audit import acting_as_system, mask_personal_data
+from .logistics import logistics_erase
 from .models import Person, Registration, RegistrationStatusChange
 from .tasks import send_registration_email
 
@@ -486,6 +487,7 @@ def person_anonymize(*, person: Person, user=None) -> Person:
             ]
         )
         RegistrationStatusChange.objects.filter(registration=registration).exclude(note="").update(note="")
+    logistics_erase(registrations=person.registrations.all())
     _erase_from_audit_log([person, *person.registrations.all()])
     person.refresh_from_db()
     return person

@@ -315,3 +315,52 @@ def test_the_admin_action_queues_the_reminders(
         )
     assert "a reminder is on its way to 1 delegate" in response.content.decode()
     assert len(mailoutbox) == 1
+
+
+def test_the_admin_gives_friendly_messages_for_missing_nights(organizer_client, accepted, hotel):
+    plan = make_travel_plan(accepted)
+    response = organizer_client.post(
+        reverse("admin:delegates_travelplan_change", args=[plan.pk]), form_data(accommodation="hotel", hotel=hotel.pk)
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count("Please fill this in, or choose to arrange your own accommodation.") == 2
+    assert TravelPlan.objects.get().hotel is None
+
+
+def test_the_admin_clears_the_hotel_when_own_arrangement_is_chosen(organizer_client, accepted, hotel):
+    plan = make_travel_plan(accepted, accommodation="hotel", hotel=hotel, check_in="2026-06-01", check_out="2026-06-02")
+    response = organizer_client.post(
+        reverse("admin:delegates_travelplan_change", args=[plan.pk]),
+        form_data(accommodation="own", hotel=hotel.pk, check_in="2026-06-01", check_out="2026-06-02"),
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.accommodation, plan.hotel, plan.check_in) == ("own", None, None)
+
+
+def test_erasure_removes_travel_details_letters_badges_and_sheets(accepted, hotel, settings, tmp_path):
+    from django.core.cache import cache
+
+    from delegates.badge_sheets import badge_sheet_build, badge_sheet_request
+    from delegates.badges import badge_pdf
+    from delegates.letters import letter_issue
+    from delegates.models import BadgeSheet, InvitationLetter
+    from delegates.services import person_anonymize
+
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    make_travel_plan(accepted, accommodation="hotel", hotel=hotel, check_in="2026-06-01", check_out="2026-06-02")
+    letter = letter_issue(registration=accepted)
+    badge_pdf(accepted)
+    other = make_registration(accepted.edition, status="accepted")
+    kept = badge_sheet_request(registrations=Registration.objects.filter(pk=other.pk))
+    gone = badge_sheet_request(registrations=Registration.objects.all())
+    for sheet in (kept, gone):
+        badge_sheet_build(sheet_id=sheet.pk)
+    assert cache.get(f"badge:{accepted.pk}") is not None
+    person_anonymize(person=accepted.person)
+    assert TravelPlan.objects.count() == 0
+    letter = InvitationLetter.objects.get(pk=letter.pk)
+    assert letter.revoked_at is not None and not letter.is_valid
+    assert cache.get(f"badge:{accepted.pk}") is None
+    assert list(BadgeSheet.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert [path.name for path in (tmp_path / "badge-sheets").iterdir()] == [BadgeSheet.objects.get().file_name]
