@@ -73,6 +73,10 @@ class TravelPlanForm(forms.Form):
         if not self.fields["hotel"].queryset.exists():
             # No hotel list yet: everyone arranges their own.
             self.fields["accommodation"].choices = [TravelPlan.Accommodation.choices[1]]
+            for name in ("hotel", "check_in", "check_out"):
+                del self.fields[name]
+        if not self.fields["social_events"].queryset.exists():
+            del self.fields["social_events"]
         self.questions = follow_up_questions(edition)
         for question in self.questions:
             self.fields[question.answer_key] = _question_field(question)
@@ -88,7 +92,7 @@ class TravelPlanForm(forms.Form):
 
     def fieldsets(self):
         for legend, names in TRAVEL_FIELDSETS:
-            yield legend, [self[name] for name in names]
+            yield legend, [self[name] for name in names if name in self.fields]
         if self.questions:
             yield _("Questions from the organizers"), [self[question.answer_key] for question in self.questions]
 
