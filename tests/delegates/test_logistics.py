@@ -364,3 +364,28 @@ def test_erasure_removes_travel_details_letters_badges_and_sheets(accepted, hote
     assert cache.get(f"badge:{accepted.pk}") is None
     assert list(BadgeSheet.objects.values_list("pk", flat=True)) == [kept.pk]
     assert [path.name for path in (tmp_path / "badge-sheets").iterdir()] == [BadgeSheet.objects.get().file_name]
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_travel_page_query_count_does_not_grow(client, accepted, size, django_assert_num_queries):
+    for number in range(size):
+        make_hotel(accepted.edition, name_en=f"Hotel {number}")
+        make_session(accepted.edition, kind=Session.Kind.RECEPTION)
+        make_question(accepted.edition, asked_on="follow_up")
+    plan = make_travel_plan(accepted)
+    plan.social_events.set(Session.objects.all())
+    url = travel_url(accepted)
+    with django_assert_num_queries(11):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_letter_check_page_query_count_does_not_grow(client, accepted, size, django_assert_num_queries):
+    from delegates.letters import letter_issue, verify_token
+
+    letters = [letter_issue(registration=accepted) for _ in range(size)]
+    with django_assert_num_queries(1):
+        assert (
+            client.get(reverse("delegates:letter_verify", kwargs={"token": verify_token(letters[-1])})).status_code
+            == 200
+        )
