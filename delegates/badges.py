@@ -103,8 +103,13 @@ def _fit(pdf, text, *, width, size, max_lines=2, smallest=7, colour=(29, 35, 48)
     while True:
         pdf.set_font(size=size)
         lines = pdf.multi_cell(width, size * 0.5, text, align="C", dry_run=True, output="LINES")
-        if len(lines) <= max_lines or size <= smallest:
+        if len(lines) <= max_lines:
             return Line(text, size, len(lines), colour)
+        if size <= smallest:
+            # Still too long at the smallest size: cut it, so it never runs into the QR code
+            # or, on a sheet, into the next badge.
+            kept = " ".join(line.strip() for line in lines[:max_lines])
+            return Line(kept[:-1].rstrip() + "…", size, max_lines, colour)
         size -= 1
 
 

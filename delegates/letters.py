@@ -170,7 +170,8 @@ def letter_pdf(letter) -> bytes:
         para("\n".join(addressee), after=6)
         for paragraph in letter_facts(letter):
             para(paragraph)
-        for paragraph in (logistics.letter_body or "").split("\n\n"):
+        # Browsers send a textarea's line breaks as CRLF.
+        for paragraph in (logistics.letter_body or "").replace("\r\n", "\n").split("\n\n"):
             if paragraph.strip():
                 para(paragraph.strip())
         pdf.ln(4)

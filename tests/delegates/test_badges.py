@@ -213,3 +213,27 @@ def test_a_badge_is_drawn_once_and_again_only_when_what_it_prints_changes(monkey
     registration.save()
     badge_pdf(registration)
     assert len(drawn) == 3
+
+
+@pytest.mark.parametrize(
+    "person_fields",
+    [
+        {"family_name": "🌸", "given_name": "", "native_name": "🌸🌸"},
+        {"family_name": "W" * 100, "given_name": "X" * 100, "native_name": "長" * 100, "honorific": "Y" * 40},
+        {"family_name": "Chen\u200d\ufe0f", "organization_en": "\x00\x07 Council"},
+    ],
+)
+def test_hostile_names_still_give_a_one_page_badge_within_the_page(person_fields):
+    registration = make_registration(make_open_edition(), make_person(**person_fields), status="accepted")
+    text, reader = pdf_text(badge_pdf(registration))
+    assert len(reader.pages) == 1
+    assert text_outside_the_page(reader.pages[0], float(reader.pages[0].mediabox[2])) == []
+
+
+def test_a_name_too_long_even_at_the_smallest_size_is_cut_and_keeps_the_qr_code_clear():
+    page = _accepted_badge(native_name="長" * 100, family_name="W" * 100, given_name="X" * 100)
+    runs = text_runs(page)
+    bottom, qr_top = _qr_box(page)
+    body = [run for run in runs if run[2] > 60]  # above the footer band
+    assert min(run[2] for run in body) > qr_top
+    assert any(run[0].endswith("…") for run in body)

@@ -230,3 +230,18 @@ def test_organizers_issue_and_withdraw_letters_in_the_admin(organizer_client, ed
     letter.refresh_from_db()
     assert letter.revoked_at is not None
     assert letter_for_delegate(registration) != letter  # the delegate gets a new one
+
+
+def test_hostile_wording_still_gives_a_letter(edition):
+    EditionLogistics.objects.filter(edition=edition).update(
+        letter_body_en="First paragraph 🎉\r\n\r\nSecond\x00 paragraph " + "x" * 3000 + "\r\n\r\n" + "Long. " * 800,
+        letter_signatory_en="🙂",
+    )
+    letter = letter_issue(
+        registration=accepted(edition, "en", native_name="林怡婷🌸", position_en="=cmd|' /C calc'!A0")
+    )
+    reader = PdfReader(io.BytesIO(letter_pdf(letter)))
+    text = "".join(c for page in reader.pages for c in page.extract_text() if c.isprintable() and not c.isspace())
+    assert len(reader.pages) >= 2
+    assert "Firstparagraph" in text and "Secondparagraph" in text and "林怡婷" in text
+    assert verify_url(letter).replace(" ", "") in text
