@@ -220,7 +220,7 @@ def test_a_badge_is_drawn_once_and_again_only_when_what_it_prints_changes(monkey
     [
         {"family_name": "🌸", "given_name": "", "native_name": "🌸🌸"},
         {"family_name": "W" * 100, "given_name": "X" * 100, "native_name": "長" * 100, "honorific": "Y" * 40},
-        {"family_name": "Chen\u200d\ufe0f", "organization_en": "\x00\x07 Council"},
+        {"family_name": "Chen\u200d\ufe0f", "organization_en": "\x07\x1b Council"},
     ],
 )
 def test_hostile_names_still_give_a_one_page_badge_within_the_page(person_fields):

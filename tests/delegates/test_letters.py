@@ -234,7 +234,7 @@ def test_organizers_issue_and_withdraw_letters_in_the_admin(organizer_client, ed
 
 def test_hostile_wording_still_gives_a_letter(edition):
     EditionLogistics.objects.filter(edition=edition).update(
-        letter_body_en="First paragraph 🎉\r\n\r\nSecond\x00 paragraph " + "x" * 3000 + "\r\n\r\n" + "Long. " * 800,
+        letter_body_en="First paragraph 🎉\r\n\r\nSecond\x07 paragraph " + "x" * 3000 + "\r\n\r\n" + "Long. " * 800,
         letter_signatory_en="🙂",
     )
     letter = letter_issue(
