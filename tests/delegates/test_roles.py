@@ -142,3 +142,20 @@ def test_edition_list_links_to_the_dashboard_only_for_those_who_see_registration
     assert f'href="{dashboard}"' not in client.get(_admin("events_edition_changelist")).content.decode()
     client.force_login(_user(django_user_model, "Organizer", "org"))
     assert f'href="{dashboard}"' in client.get(_admin("events_edition_changelist")).content.decode()
+
+
+def test_organizers_reach_logistics_and_editors_and_check_in_staff_do_not(client, django_user_model, records):
+    edition = records["edition"]
+    pages = [
+        _admin("delegates_editionlogistics_report", edition.pk, "rooming"),
+        _admin("delegates_editionlogistics_report_csv", edition.pk, "dietary"),
+        _admin("delegates_editionlogistics_badges", edition.pk),
+        _admin("delegates_travelplan_changelist"),
+        _admin("delegates_invitationletter_changelist"),
+        _admin("delegates_badgesheet_changelist"),
+    ]
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    assert [client.get(url).status_code for url in pages] == [200] * len(pages)
+    for group in ("Editor", "Check-in staff"):
+        client.force_login(_user(django_user_model, group, group.replace(" ", "")))
+        assert [client.get(url).status_code for url in pages] == [403] * len(pages)
