@@ -456,13 +456,13 @@ class RegistrationStatusChangeAdmin(admin.ModelAdmin):
 class QuestionAdmin(TranslationAdmin):
     """Extra questions on an edition's registration form; answers are stored with each registration."""
 
-    list_display = ["label", "edition", "kind", "required", "order"]
+    list_display = ["label", "edition", "asked_on", "kind", "required", "order"]
     list_editable = ["order"]
-    list_filter = ["edition", "kind", "required"]
+    list_filter = ["edition", "asked_on", "kind", "required"]
     search_fields = ["label_en", "label_ja", "label_zh_hant"]
     autocomplete_fields = ["edition"]
     fieldsets = [
-        (None, {"fields": ["edition", "kind", "required", "order"]}),
+        (None, {"fields": ["edition", "asked_on", "kind", "required", "order"]}),
         *language_fieldsets("label", "help_text", "choices"),
     ]
 
@@ -510,3 +510,6 @@ class DelegateMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_logistics  # noqa: E402, F401  (hotels, travel details, letters, badge sheets)

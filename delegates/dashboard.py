@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from .models import Category, Registration, RegistrationStatusChange, Side
+from .models import SIDE_COLOURS, Category, Registration, RegistrationStatusChange, Side
 
 Status = Registration.Status
 LATEST_ACTIVITY = 10
@@ -25,6 +25,7 @@ class Share:
     label: str
     count: int
     value: str = ""
+    colour: str = ""
 
     def percent_of(self, total):
         return round(100 * self.count / total) if total else 0
@@ -73,9 +74,12 @@ class Dashboard:
         return bar_chart_svg(self.by_status)
 
 
-def _counts(queryset, field, choices):
+def _counts(queryset, field, choices, colours=None):
     counts = dict(queryset.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
-    return [Share(label=str(label), count=counts.get(value, 0), value=value) for value, label in choices]
+    return [
+        Share(label=str(label), count=counts.get(value, 0), value=value, colour=(colours or {}).get(value, ""))
+        for value, label in choices
+    ]
 
 
 def edition_dashboard(edition) -> Dashboard:
@@ -105,7 +109,7 @@ def edition_dashboard(edition) -> Dashboard:
         edition=edition,
         total=totals["total"],
         by_status=_counts(registrations, "status", Status.choices),
-        by_side=_counts(registrations, "person__side", Side.choices),
+        by_side=_counts(registrations, "person__side", Side.choices, SIDE_COLOURS),
         by_category=_counts(registrations, "person__category", Category.choices),
         accepted=totals["accepted"],
         capacity=edition.capacity,
@@ -192,7 +196,7 @@ def bar_chart_svg(shares: list[Share]) -> str:
     bars = format_html_join(
         "",
         '<g><title>{}: {}</title><text x="0" y="{}" class="label">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="{}" rx="2" class="bar bar-{}"/>'
+        '<rect x="0" y="{}" width="{}" height="{}" rx="2" class="bar bar-{}"{}/>'
         '<text x="{}" y="{}" class="count">{}</text></g>',
         (
             (
@@ -204,6 +208,8 @@ def bar_chart_svg(shares: list[Share]) -> str:
                 f"{max(bar_w * share.count / biggest, 1 if share.count else 0):.1f}",
                 bar_h,
                 share.value,
+                # Sides keep one colour everywhere (badges too): it comes from SIDE_COLOURS.
+                format_html(' fill="{}"', share.colour) if share.colour else "",
                 f"{bar_w * share.count / biggest + 6:.1f}",
                 row * index + 29,
                 share.count,

@@ -97,6 +97,18 @@ MESSAGES = {
             _("If this was a mistake, please reply to this e-mail."),
         ),
     ),
+    "travel_reminder": Message(
+        subject=_("Your travel details for %(edition)s"),
+        paragraphs=(
+            _(
+                "To plan airport pick-ups, hotel rooms and the social programme, the organizers need your "
+                "arrival and departure, your hotel and the events you will attend."
+            ),
+            _("Please fill in the travel details form on your registration page."),
+        ),
+        action=_("Give my travel details"),
+        link="manage",
+    ),
     "manage_link": Message(
         subject=_("The link to your registration for %(edition)s"),
         paragraphs=(

@@ -79,7 +79,8 @@ class DelegateDetailsForm(forms.Form):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.edition = edition
-        self.questions = list(edition.questions.all())
+        # Follow-up questions are asked after acceptance, on the travel details form.
+        self.questions = [question for question in edition.questions.all() if question.asked_on == "registration"]
         for question in self.questions:
             self.fields[question.answer_key] = _question_field(question)
 

@@ -18,6 +18,10 @@ class Side(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# One colour per side wherever sides are drawn: badges, the dashboard's charts.
+SIDE_COLOURS = {Side.JAPAN: "#bc002d", Side.TAIWAN: "#1a3c8f", Side.OTHER: "#5f6573"}
+
+
 class Category(models.TextChoices):
     NATIONAL_LEGISLATOR = "national_legislator", _("National legislator")
     LOCAL_COUNCILOR = "local_councilor", _("Local councilor")
@@ -289,6 +293,7 @@ class Registration(models.Model):
         return [
             (question.label, question.display_answer(self.answers.get(question.answer_key, "")))
             for question in self.edition.questions.all()
+            if question.asked_on == Question.Form.REGISTRATION
         ]
 
 
@@ -299,6 +304,10 @@ class Question(models.Model):
         TEXT = "text", _("Text")
         CHOICE = "choice", _("Choice")
         YES_NO = "yes_no", _("Yes or no")
+
+    class Form(models.TextChoices):
+        REGISTRATION = "registration", _("the registration form")
+        FOLLOW_UP = "follow_up", _("the travel details form, after acceptance")
 
     edition = models.ForeignKey(
         "events.Edition",
@@ -316,6 +325,7 @@ class Question(models.Model):
     )
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    asked_on = models.CharField(_("asked on"), max_length=12, choices=Form.choices, default=Form.REGISTRATION)
 
     class Meta:
         verbose_name = _("extra question")
@@ -459,3 +469,6 @@ class MessageDelivery(models.Model):
 
     def __str__(self):
         return f"{self.message} → {self.registration}"
+
+
+from .models_logistics import BadgeSheet, EditionLogistics, Hotel, InvitationLetter, TravelPlan  # noqa: E402, F401

@@ -25,6 +25,7 @@ from events.models import Edition
 
 from . import erasure
 from .audit import acting_as_system
+from .logistics import logistics_erase
 from .models import Person, Registration, RegistrationStatusChange
 from .tasks import send_registration_email
 
@@ -503,6 +504,7 @@ def person_anonymize(*, person: Person, user=None) -> Person:
             ]
         )
     erasure.erase_messages_and_notes(registrations, markers)
+    logistics_erase(registrations=registrations)
     erasure.erase_history([person, *registrations], markers, addresses)
     erasure.erase_sessions(markers)
     # Now, and again after the commit: a page rendered meanwhile still showed the person.

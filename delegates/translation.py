@@ -3,7 +3,7 @@ extra questions are asked in the delegate's language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Person, Question
+from .models import EditionLogistics, Hotel, Person, Question
 
 
 @register(Person)
@@ -14,3 +14,14 @@ class PersonTranslation(TranslationOptions):
 @register(Question)
 class QuestionTranslation(TranslationOptions):
     fields = ("label", "help_text", "choices")
+
+
+@register(EditionLogistics)
+class EditionLogisticsTranslation(TranslationOptions):
+    # The invitation letter is written in the delegate's language.
+    fields = ("letter_issuer", "letter_body", "letter_signatory")
+
+
+@register(Hotel)
+class HotelTranslation(TranslationOptions):
+    fields = ("name", "address")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import logistics_views, views
 
 app_name = "delegates"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("registration/<str:token>/", views.manage, name="manage"),
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
     path("registration/<str:token>/badge.pdf", views.badge, name="badge"),
+    path("registration/<str:token>/travel/", logistics_views.travel, name="travel"),
+    path("registration/<str:token>/invitation-letter.pdf", logistics_views.letter, name="letter"),
+    path("letters/verify/<str:token>/", logistics_views.letter_verify, name="letter_verify"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -72,7 +72,7 @@ class QuestionInline(TranslationStackedInline):
     """The edition's extra registration questions, set up where the edition is."""
 
     model = Question
-    fields = ["order", "kind", "required", "label", "help_text", "choices"]
+    fields = ["order", "asked_on", "kind", "required", "label", "help_text", "choices"]
     extra = 0
 
 

@@ -266,6 +266,8 @@ class Session(models.Model):
         PANEL = "panel", _("Panel")
         CEREMONY = "ceremony", _("Ceremony")
         RECEPTION = "reception", _("Reception")
+        BANQUET = "banquet", _("Banquet")
+        EXCURSION = "excursion", _("Excursion")
         CLOSING = "closing", _("Closing")
         OTHER = "other", _("Other")
 
@@ -296,6 +298,9 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    # The kinds delegates sign up for on the travel details form.
+    SOCIAL_KINDS = (Kind.BANQUET, Kind.RECEPTION, Kind.EXCURSION)
 
 
 class TopicQuerySet(models.QuerySet):

@@ -155,6 +155,9 @@ RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 # Badges embed a font that has Japanese and Chinese glyphs (Debian: fonts-noto-cjk).
+# Badge sheets and other generated files with personal data: never under a public URL,
+# downloaded only through the admin.
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
 BADGE_FONT_PATH = env.str("BADGE_FONT_PATH", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 # --- Authentication -------------------------------------------------------------------
@@ -313,4 +316,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # fontTools logs every glyph of every font subset in a PDF at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

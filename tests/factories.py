@@ -228,3 +228,20 @@ def make_public_record(size):
     )
     FollowUp.objects.bulk_create(FollowUp(resolution=resolution, edition=upcoming) for resolution in resolutions)
     return {"series": series, "held": held, "upcoming": upcoming, "topic": topic, "star": star}
+
+
+def make_hotel(edition, **fields):
+    from delegates.models import EditionLogistics, Hotel
+
+    logistics, _created = EditionLogistics.objects.get_or_create(edition=edition)
+    values = {"logistics": logistics, "name_en": f"Hotel {_next()}"}
+    return Hotel.objects.create(**{**values, **fields})
+
+
+def make_travel_plan(registration, social_events=(), **fields):
+    from delegates.models import TravelPlan
+
+    values = {"registration": registration, "accommodation": TravelPlan.Accommodation.OWN}
+    plan = TravelPlan.objects.create(**{**values, **fields})
+    plan.social_events.set(social_events)
+    return plan

@@ -1,8 +1,8 @@
 """The three roles organizers hand out, as groups.
 
 Permissions are normally created after migrate (post_migrate), so they are created here
-first; a later migration that adds models calls set_up_roles again to keep the groups
-complete.
+first. Since then delegates/roles.py syncs the groups after every migrate (post_migrate),
+so later migrations need not call this again.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -42,7 +42,7 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("delegates", "0004_admin_indexes_and_messages"),
-        ("events", "__latest__"),
+        ("events", "0001_initial"),
         ("auth", "__latest__"),
         ("contenttypes", "__latest__"),
         ("axes", "__latest__"),

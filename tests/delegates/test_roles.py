@@ -210,3 +210,19 @@ def test_a_model_added_later_reaches_the_organizer_group_on_the_next_migrate():
 def test_organizer_opens_failed_e_mail_tasks(client, django_user_model):
     client.force_login(_user(django_user_model, "Organizer", "org"))
     assert client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code == 200
+
+def test_organizers_reach_logistics_and_editors_and_check_in_staff_do_not(client, django_user_model, records):
+    edition = records["edition"]
+    pages = [
+        _admin("delegates_editionlogistics_report", edition.pk, "rooming"),
+        _admin("delegates_editionlogistics_report_csv", edition.pk, "dietary"),
+        _admin("delegates_editionlogistics_badges", edition.pk),
+        _admin("delegates_travelplan_changelist"),
+        _admin("delegates_invitationletter_changelist"),
+        _admin("delegates_badgesheet_changelist"),
+    ]
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    assert [client.get(url).status_code for url in pages] == [200] * len(pages)
+    for group in ("Editor", "Check-in staff"):
+        client.force_login(_user(django_user_model, group, group.replace(" ", "")))
+        assert [client.get(url).status_code for url in pages] == [403] * len(pages)

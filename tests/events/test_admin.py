@@ -2,10 +2,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from delegates.letters import letter_issue
 from delegates.messaging import message_send
-from delegates.models import Question, Registration, RegistrationStatusChange
+from delegates.models import BadgeSheet, Question, Registration, RegistrationStatusChange
 from events.models import Edition
-from tests.factories import make_question, make_registration, make_session
+from tests.factories import make_hotel, make_question, make_registration, make_session, make_travel_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,22 @@ def test_every_domain_model_is_in_the_admin():
         "delegates.RegistrationStatusChange",
         "delegates.Question",
         "delegates.DelegateMessage",
+        "delegates.EditionLogistics",
+        "delegates.TravelPlan",
+        "delegates.InvitationLetter",
+        "delegates.BadgeSheet",
     }
 
 
 # The status history is written by the workflow only, never typed in by hand.
 # Messages are written in the composer, never added as a bare record.
-READ_ONLY = {"delegates.RegistrationStatusChange", "delegates.DelegateMessage"}
+# Letters are issued from the registration list (numbers in sequence), sheets are requested there.
+READ_ONLY = {
+    "delegates.RegistrationStatusChange",
+    "delegates.DelegateMessage",
+    "delegates.InvitationLetter",
+    "delegates.BadgeSheet",
+}
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.label)
@@ -50,6 +61,12 @@ def test_changelist_add_and_change_pages_answer(organizer_client, demo, model):
     )
     Question.objects.create(edition=nagoya, label_en="Will you join the excursion?")
     message_send(subject="Welcome", body="Dear {name}", registrations=Registration.objects.all(), user=None)
+    accepted = make_registration(nagoya, status=Registration.Status.ACCEPTED)
+    make_travel_plan(
+        accepted, accommodation="hotel", hotel=make_hotel(nagoya), check_in="2026-06-01", check_out="2026-06-03"
+    )
+    letter_issue(registration=accepted)
+    BadgeSheet.objects.create(edition=nagoya)
     assert organizer_client.get(_url(model, "changelist")).status_code == 200
     assert organizer_client.get(_url(model, "changelist"), {"q": "Kamakura"}).status_code == 200
     assert organizer_client.get(_url(model, "add")).status_code == (403 if model._meta.label in READ_ONLY else 200)
