@@ -211,6 +211,7 @@ def test_organizer_opens_failed_e_mail_tasks(client, django_user_model):
     client.force_login(_user(django_user_model, "Organizer", "org"))
     assert client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code == 200
 
+
 def test_organizers_reach_logistics_and_editors_and_check_in_staff_do_not(client, django_user_model, records):
     edition = records["edition"]
     pages = [
