@@ -85,7 +85,7 @@ def test_existing_registration_is_updated_and_the_preview_names_the_changes(orga
 
 def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_client, edition):
     make_registration(
-        edition, make_person(email="gone@example.org", family_name="Gone"), status="cancelled", email="gone@example.org"
+        edition, make_person(email="gone@example.org", family_name="Gone"), status="rejected", email="gone@example.org"
     )
     content = (
         "email,family_name,side\n"

@@ -121,21 +121,47 @@ def test_errors_keep_everything_typed_and_are_shown_next_to_the_field(client):
     assert "請修正下方標示的欄位。您輸入的內容都已保留。" in text(response)
 
 
-def test_a_second_registration_with_the_same_email_is_refused_kindly_and_emails_the_link(post):
+def test_a_known_address_is_answered_exactly_as_a_new_one_and_the_owner_gets_their_link(post):
     edition = make_open_edition()
     post(register_url(edition), registration_form_data(email="twice@example.org"))
+    new = post(register_url(edition), registration_form_data(email="new@example.org"))
     mail.outbox.clear()
-    response = post(register_url(edition), registration_form_data(email="TWICE@example.org", family_name="Again"))
-    assert response.status_code == 200
-    assert (
-        "This e-mail address is already registered for this edition. We have sent the link to your registration "
-        "to it again, so you can see, change or cancel it." in text(response)
-    )
-    assert 'value="Again"' in response.content.decode()
-    assert Registration.objects.count() == 1
+    known = post(register_url(edition), registration_form_data(email="TWICE@example.org", family_name="Again"))
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"])
+    assert (known.status_code, known["Location"]) == (302, f"/en/editions/{edition.slug}/register/thanks/")
+    assert Registration.objects.count() == 2
     (message,) = mail.outbox
     assert message.to == ["twice@example.org"]
     assert link_in(message).startswith("/en/registration/")
+    again = post(register_url(edition), registration_form_data(email="twice@example.org"))
+    assert "already registered" not in text(again)
+
+
+def test_repeated_attempts_e_mail_the_owner_at_most_once_an_hour(post, settings):
+    edition = make_open_edition()
+    post(register_url(edition), registration_form_data(email="twice@example.org"))
+    mail.outbox.clear()
+    for _ in range(3):
+        post(register_url(edition), registration_form_data(email="twice@example.org"))
+    assert [message.to for message in mail.outbox] == [["twice@example.org"]]
+
+
+def test_a_cancelled_delegate_registers_again_at_the_back_of_the_waiting_list(post):
+    edition = make_open_edition(capacity=1)
+    person = make_person(email="back@example.org")
+    cancelled = make_registration(edition, person, status=Status.CANCELLED, email="back@example.org")
+    make_registration(edition, status=Status.ACCEPTED)
+    waiting = make_registration(edition, status=Status.WAITLISTED)
+    response = post(register_url(edition), registration_form_data(email="back@example.org"))
+    assert response.status_code == 302
+    again = Registration.objects.exclude(pk=cancelled.pk).get(person=person)
+    assert again.status == Status.UNCONFIRMED
+    post(f"/en/registration/confirm/{tokens.confirm_token(again)}/")
+    again.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (again.status, cancelled.status) == (Status.WAITLISTED, Status.CANCELLED)
+    assert list(Registration.objects.for_edition(edition).waitlisted()) == [waiting, again]
+    assert Registration.objects.waitlist_position(again) == 2
 
 
 def test_a_returning_delegate_keeps_their_person_record(post):
