@@ -139,7 +139,8 @@ def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_cli
         ),
         (
             "email,family_name\nx@example.org,X\n".encode("utf-16"),
-            "The file is UTF-16 text (Excel: \u201cUnicode text\u201d). Save it as \u201cCSV UTF-8\u201d and upload it again.",
+            "The file is UTF-16 text (Excel: \u201cUnicode text\u201d). "
+            "Save it as \u201cCSV UTF-8\u201d and upload it again.",
         ),
         (
             b"email,family_name\nx@example.org," + b"A" * 200_000 + b"\n",
@@ -174,7 +175,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(organizer_clien
 def test_every_line_ending_imports_the_same_rows(organizer_client, edition, newline):
     content = newline.join(["email,family_name,given_name", "a@example.org,Ono,Aki", 'b@example.org,"Sato",Ben', ""])
     response = _upload(organizer_client, edition, content.encode())
-    assert _rows(response) == [(2, "create", ["Status: Awaiting approval"]), (3, "create", ["Status: Awaiting approval"])]
+    created = ["Status: Awaiting approval"]
+    assert _rows(response) == [(2, "create", created), (3, "create", created)]
     organizer_client.post(CONFIRM, {"token": organizer_client.session["delegates_import"]["token"]})
     assert sorted(Registration.objects.values_list("email", "person__given_name")) == [
         ("a@example.org", "Aki"),

@@ -36,8 +36,9 @@ def test_every_domain_model_is_in_the_admin():
 
 
 # The status history is written by the workflow only, never typed in by hand.
-# Messages are written in the composer, never added as a bare record.
-READ_ONLY = {"delegates.RegistrationStatusChange", "delegates.DelegateMessage"}
+# Messages are written in the composer, never added as a bare record; registrations only
+# through delegates.services (the public form, the import).
+READ_ONLY = {"delegates.RegistrationStatusChange", "delegates.DelegateMessage", "delegates.Registration"}
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.label)

@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Edition
 
-from .imports import MAX_FILE_BYTES
-from .messaging import PLACEHOLDERS, unknown_placeholders
+from .. import services
+from ..imports import MAX_FILE_BYTES
+from ..messaging import PLACEHOLDERS, unknown_placeholders
+from ..models import Registration, RegistrationStatusChange
+
+Status = Registration.Status
 
 
 class ComposeMessageForm(forms.Form):
@@ -52,3 +56,40 @@ class ImportUploadForm(forms.Form):
                 % {"size": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class TransitionForm(forms.Form):
+    """One of the buttons on a registration's page, with the organizer's optional reason."""
+
+    UNDO_CHECK_IN = "undo_check_in"
+    SERVICES = {
+        Status.ACCEPTED: services.registration_accept,
+        Status.WAITLISTED: services.registration_waitlist,
+        Status.REJECTED: services.registration_reject,
+        Status.CANCELLED: services.registration_cancel,
+    }
+    BUTTONS = {
+        Status.ACCEPTED: _("Accept"),
+        Status.WAITLISTED: _("Move to the waiting list"),
+        Status.REJECTED: _("Reject"),
+        Status.CANCELLED: _("Cancel the registration"),
+        UNDO_CHECK_IN: _("Undo the check-in"),
+    }
+
+    to = forms.ChoiceField(label=_("Change"))
+    note = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=RegistrationStatusChange._meta.get_field("note").max_length,
+        required=False,
+        help_text=_("Kept in the status history; a rejection's reason is also written in the e-mail to the delegate."),
+    )
+
+    def __init__(self, *args, registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [status for status in services.allowed_transitions(registration) if status in self.SERVICES]
+        if registration.checked_in_at is not None:
+            allowed.append(self.UNDO_CHECK_IN)
+        self.fields["to"].choices = [(value, self.BUTTONS[value]) for value in allowed]
+        self.fields["to"].error_messages["invalid_choice"] = _(
+            "This change is not possible for this registration any more; the page shows what is."
+        )
