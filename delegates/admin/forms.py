@@ -84,12 +84,15 @@ class TransitionForm(forms.Form):
         help_text=_("Kept in the status history; a rejection's reason is also written in the e-mail to the delegate."),
     )
 
-    def __init__(self, *args, registration, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = [status for status in services.allowed_transitions(registration) if status in self.SERVICES]
+        # Every button is a valid choice: a change the rules refuse gets the service's own reason.
+        self.fields["to"].choices = list(self.BUTTONS.items())
+
+    @classmethod
+    def buttons_for(cls, registration) -> list[tuple[str, str]]:
+        """(value, label) of the buttons to show: the changes the rules allow this registration now."""
+        allowed = [status for status in services.allowed_transitions(registration) if status in cls.SERVICES]
         if registration.checked_in_at is not None:
-            allowed.append(self.UNDO_CHECK_IN)
-        self.fields["to"].choices = [(value, self.BUTTONS[value]) for value in allowed]
-        self.fields["to"].error_messages["invalid_choice"] = _(
-            "This change is not possible for this registration any more; the page shows what is."
-        )
+            allowed.append(cls.UNDO_CHECK_IN)
+        return [(value, cls.BUTTONS[value]) for value in allowed]

@@ -217,8 +217,8 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         registration = self.get_object(request, object_id)
         extra_context = {**(extra_context or {})}
         if registration is not None and self.has_change_permission(request, registration):
-            extra_context["transitions"] = views.transition_choices(registration)
-            extra_context["transition_form"] = views.TransitionForm(registration=registration)
+            extra_context["transitions"] = views.TransitionForm.buttons_for(registration)
+            extra_context["transition_form"] = views.TransitionForm()
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

@@ -213,18 +213,13 @@ def import_confirm_view(model_admin, request):
 # --- The transition buttons on a registration's page ---------------------------------------
 
 
-def transition_choices(registration) -> list[tuple[str, str]]:
-    """(value, button label) for each change the rules allow this registration now."""
-    return TransitionForm(registration=registration).fields["to"].choices
-
-
 def transition_view(model_admin, request, object_id):
     """Run the chosen service with the organizer's reason; a refusal is shown, never a 500."""
     registration = get_object_or_404(Registration.objects.select_related("person", "edition"), pk=object_id)
     if request.method != "POST" or not model_admin.has_change_permission(request, registration):
         raise PermissionDenied
     change_url = reverse("admin:delegates_registration_change", args=[registration.pk])
-    form = TransitionForm(request.POST, registration=registration)
+    form = TransitionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
