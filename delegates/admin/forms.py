@@ -76,7 +76,7 @@ class TransitionForm(forms.Form):
         UNDO_CHECK_IN: _("Undo the check-in"),
     }
 
-    to = forms.ChoiceField(label=_("Change"))
+    to = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         label=_("Reason (optional)"),
         max_length=RegistrationStatusChange._meta.get_field("note").max_length,

@@ -316,3 +316,73 @@ def test_emails_greet_by_the_native_name_in_japanese_and_chinese(run_on_commit):
         "高市早苗 您好：",
         "Dear Sanae Takaichi,",
     ]
+
+
+@pytest.mark.parametrize("service", [services.registration_cancel, services.registration_reject])
+def test_a_checked_in_registration_is_neither_cancelled_nor_rejected_until_the_check_in_is_undone(
+    run_on_commit, service, organizer
+):
+    edition = make_open_edition(capacity=1)
+    registration = make_registration(edition, status=Status.ACCEPTED)
+    waiting = make_registration(edition, status=Status.WAITLISTED)
+    services.registration_check_in(registration=registration)
+    with pytest.raises(services.CheckedIn) as refusal:
+        run_on_commit(service, registration=registration, actor=Actor.ORGANIZER, user=organizer)
+    assert refusal.value.message == (
+        "This delegate has checked in. An organizer must undo the check-in before the registration can be "
+        "cancelled or rejected."
+    )
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at is not None) == (Status.ACCEPTED, True)
+    services.registration_undo_check_in(registration=registration, user=organizer)
+    run_on_commit(service, registration=registration, actor=Actor.ORGANIZER, user=organizer)
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (registration.checked_in_at, waiting.status) == (None, Status.ACCEPTED)
+
+
+def test_undoing_a_check_in_that_never_happened_is_refused():
+    registration = make_registration(make_open_edition(), status=Status.ACCEPTED)
+    with pytest.raises(services.NotCheckedIn):
+        services.registration_undo_check_in(registration=registration)
+
+
+@pytest.mark.parametrize(
+    ("edition_status", "allowed"),
+    [("planned", False), ("registration_open", True), ("registration_closed", True), ("held", False)],
+)
+def test_check_in_only_for_editions_taking_check_ins(edition_status, allowed):
+    edition = make_open_edition(status=edition_status)
+    registration = make_registration(edition, status=Status.ACCEPTED)
+    if allowed:
+        services.registration_check_in(registration=registration)
+    else:
+        with pytest.raises(services.CheckInRefused):
+            services.registration_check_in(registration=registration)
+    registration.refresh_from_db()
+    assert (registration.checked_in_at is not None) == allowed
+
+
+def test_promoting_one_registration_needs_it_on_the_waiting_list():
+    edition = make_open_edition(capacity=3)
+    pending = make_registration(edition, status=Status.PENDING)
+    with pytest.raises(services.NotOnWaitingList):
+        services.registration_accept_from_waiting_list(registration=pending, actor=Actor.ORGANIZER)
+    waiting = make_registration(edition, status=Status.WAITLISTED)
+    services.registration_accept_from_waiting_list(registration=waiting, actor=Actor.ORGANIZER)
+    assert Registration.objects.get(pk=waiting.pk).status == Status.ACCEPTED
+
+
+def test_the_database_allows_one_registration_in_play_per_person_beside_cancelled_ones():
+    from django.db import IntegrityError, transaction
+
+    edition = make_open_edition()
+    person = make_person(email="a@example.org")
+    make_registration(edition, person, status=Status.CANCELLED)
+    make_registration(edition, person, status=Status.CANCELLED)
+    make_registration(edition, person, status=Status.PENDING)
+    for status in (Status.REJECTED, Status.UNCONFIRMED):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_registration(edition, person, status=status)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_registration(edition, make_person(), email="a@example.org", status=Status.WAITLISTED)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from delegates import tokens
 from delegates.models import Person, Registration
@@ -369,3 +370,71 @@ def test_the_demo_nagoya_edition_takes_registrations_for_approval(client, post, 
     registration = Registration.objects.get(email="guest@example.org")
     assert (registration.status, registration.edition.capacity) == (Status.PENDING, None)
     assert mail.outbox[1].subject == "第12回 日台交流サミット (名古屋 2026)へのお申し込みを受け付けました"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "You have checked in, so the registration can no longer be cancelled here. "
+            "If something is wrong, please speak to the organizers.",
+        ),
+        ("ja", "受付済みのため、このページから申込をキャンセルすることはできません。"),
+        ("zh-hant", "您已完成報到，因此無法在此取消報名。"),
+    ],
+)
+def test_a_checked_in_delegate_sees_no_cancel_button_and_cancelling_is_refused(client, post, language, expected):
+    edition = make_open_edition(capacity=1)
+    registration = make_registration(edition, status=Status.ACCEPTED, checked_in_at=timezone.now())
+    token = tokens.manage_token(registration)
+    page = text(client.get(f"/{language}/registration/{token}/"))
+    assert expected in page
+    assert (
+        f"/{language}/registration/{token}/cancel/"
+        not in client.get(f"/{language}/registration/{token}/").content.decode()
+    )
+    assert client.get(f"/{language}/registration/{token}/cancel/").status_code == 302
+    response = post(f"/{language}/registration/{token}/cancel/")
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at is not None) == (Status.ACCEPTED, True)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "button"),
+    [
+        ("en", "All places are taken: a new registration joins the waiting list.", "Join the waiting list"),
+        ("ja", "満席です。新しいお申込はキャンセル待ちになります。", "キャンセル待ちに申し込む"),
+        ("zh-hant", "名額已滿：新的報名將列入候補名單。", "加入候補名單"),
+    ],
+)
+def test_a_full_edition_says_so_before_anyone_types(client, language, notice, button):
+    edition = make_open_edition(capacity=1)
+    make_registration(edition, status=Status.ACCEPTED)
+    make_registration(edition, status=Status.WAITLISTED)
+    make_registration(edition, status=Status.WAITLISTED)
+    for url in (f"/{language}/editions/{edition.slug}/", register_url(edition, language)):
+        page = text(client.get(url))
+        assert notice in page
+        assert button in page
+    waiting = {
+        "en": "2 people are on the waiting list now.",
+        "ja": "現在 2 人がキャンセル待ちです。",
+        "zh-hant": "目前有 2 人在候補名單上。",
+    }
+    assert waiting[language] in text(client.get(register_url(edition, language)))
+
+
+def test_an_edition_with_places_left_says_how_many_and_invites_to_register(client):
+    edition = make_open_edition(capacity=3)
+    make_registration(edition, status=Status.ACCEPTED)
+    make_registration(edition, status=Status.PENDING)
+    page = text(client.get(f"/en/editions/{edition.slug}/"))
+    assert "2 places left." in page
+    assert "Register now" in page
+    assert "Join the waiting list" not in page
+    form = text(client.get(register_url(edition)))
+    assert "2 places left." in form
+    assert "waiting list" not in form
