@@ -426,8 +426,16 @@ def registration_accept_from_waiting_list(
 
 @transaction.atomic
 def registration_waitlist(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
-    _lock(registration)
+    """Put on the waiting list. With automatic acceptance a free place is given at once, from
+    the front of the line: nobody waits while a place is free."""
+    edition = _lock(registration)
     _transition(registration, Status.WAITLISTED, actor=actor, user=user, note=note)
+    if not edition.requires_approval:
+        with acting_as_system():
+            promoted = _promote_waitlisted(edition, actor=Actor.SYSTEM)
+        if any(other.pk == registration.pk for other in promoted):
+            registration.refresh_from_db()
+            return registration
     _email(registration, "waitlisted")
     return registration
 
@@ -461,6 +469,35 @@ def registration_promote(*, edition: Edition, actor: str = Actor.SYSTEM, user=No
     """Fill free places from the waiting list (after a capacity was raised, for example)."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     return _promote_waitlisted(edition, actor=actor, user=user)
+
+
+class CapacityBelowTaken(RegistrationError):
+    def __init__(self, taken):
+        super().__init__(
+            gettext("%(taken)s delegates are accepted; the capacity cannot be lower. Cancel or reject first.")
+            % {"taken": taken}
+        )
+
+
+def edition_capacity_check(*, edition: Edition, capacity: int | None) -> None:
+    """Raise CapacityBelowTaken if `capacity` would leave accepted delegates without a place."""
+    taken = Registration.objects.for_edition(edition).holding_a_place().count()
+    if capacity is not None and capacity < taken:
+        raise CapacityBelowTaken(taken)
+
+
+@transaction.atomic
+def edition_change_capacity(*, edition: Edition, capacity: int | None, user=None) -> list[Registration]:
+    """Set the capacity under the edition's lock; with automatic acceptance, places it frees go
+    to the waiting list at once, so nobody waits while a place is free."""
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    edition_capacity_check(edition=locked, capacity=capacity)
+    locked.capacity = edition.capacity = capacity
+    locked.save(update_fields=["capacity"])
+    if locked.requires_approval:
+        return []
+    with acting_as_system():
+        return _promote_waitlisted(locked, actor=Actor.SYSTEM)
 
 
 @transaction.atomic
