@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -474,7 +474,11 @@ def registration_promote(*, edition: Edition, actor: str = Actor.SYSTEM, user=No
 class CapacityBelowTaken(RegistrationError):
     def __init__(self, taken):
         super().__init__(
-            gettext("%(taken)s delegates are accepted; the capacity cannot be lower. Cancel or reject first.")
+            ngettext(
+                "%(taken)s delegate is accepted; the capacity cannot be lower. Cancel or reject first.",
+                "%(taken)s delegates are accepted; the capacity cannot be lower. Cancel or reject first.",
+                taken,
+            )
             % {"taken": taken}
         )
 

@@ -133,8 +133,8 @@ class EditionAdmin(TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(registration_total=Count("registrations"))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
 
         class CapacityCheckedForm(form):
             def clean_capacity(self):

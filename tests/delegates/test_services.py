@@ -130,7 +130,8 @@ def test_forbidden_transitions_are_refused_and_change_nothing():
 
 
 def test_every_status_pair_follows_the_transition_table():
-    edition = make_open_edition(capacity=None)
+    # With manual approval the organizer's "waiting list" stands even with places free.
+    edition = make_open_edition(capacity=None, requires_approval=True)
     for from_status in Status.values:
         for to_status, service in [
             (Status.ACCEPTED, services.registration_accept),
@@ -386,3 +387,29 @@ def test_the_database_allows_one_registration_in_play_per_person_beside_cancelle
             make_registration(edition, person, status=status)
     with pytest.raises(IntegrityError), transaction.atomic():
         make_registration(edition, make_person(), email="a@example.org", status=Status.WAITLISTED)
+
+
+def test_with_automatic_acceptance_the_waiting_list_never_holds_anyone_by_a_free_place(organizer):
+    edition = make_open_edition(capacity=2)
+    make_registration(edition, status=Status.ACCEPTED)
+    pending = make_registration(edition, status=Status.PENDING)
+    services.registration_waitlist(registration=pending, actor=Actor.ORGANIZER, user=organizer)
+    pending.refresh_from_db()
+    assert pending.status == Status.ACCEPTED
+    assert [(change.from_status, change.to_status, change.actor) for change in pending.status_changes.all()] == [
+        ("pending", "waitlisted", "organizer"),
+        ("waitlisted", "accepted", "system"),
+    ]
+
+
+def test_the_capacity_cannot_go_below_the_accepted_and_raising_it_fills_the_waiting_list(organizer):
+    edition = make_open_edition(capacity=1)
+    make_registration(edition, status=Status.ACCEPTED)
+    first = make_registration(edition, status=Status.WAITLISTED)
+    second = make_registration(edition, status=Status.WAITLISTED)
+    with pytest.raises(services.CapacityBelowTaken) as refusal:
+        services.edition_change_capacity(edition=edition, capacity=0, user=organizer)
+    assert refusal.value.message == "1 delegate is accepted; the capacity cannot be lower. Cancel or reject first."
+    promoted = services.edition_change_capacity(edition=edition, capacity=2, user=organizer)
+    assert promoted == [first]
+    assert [Registration.objects.get(pk=r.pk).status for r in (first, second)] == [Status.ACCEPTED, Status.WAITLISTED]

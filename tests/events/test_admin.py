@@ -5,7 +5,7 @@ from django.urls import reverse
 from delegates.messaging import message_send
 from delegates.models import Question, Registration, RegistrationStatusChange
 from events.models import Edition
-from tests.factories import make_question, make_registration, make_session
+from tests.factories import make_edition, make_question, make_registration, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,21 @@ def test_registration_status_is_not_editable_in_the_form(organizer_client, demo)
     registration = make_registration(Edition.objects.get(slug="nagoya-2026"), status=Registration.Status.PENDING)
     page = organizer_client.get(_url(Registration, "change", registration.pk)).content.decode()
     assert 'name="status"' not in page
+
+
+def test_the_edition_form_refuses_a_capacity_below_the_accepted(rf, organizer):
+    from django.contrib.admin import site
+    from django.core.exceptions import ValidationError
+
+    edition = make_edition(capacity=3, status="registration_open")
+    make_registration(edition, status=Registration.Status.ACCEPTED)
+    make_registration(edition, status=Registration.Status.ACCEPTED)
+    request = rf.get("/")
+    request.user = organizer
+    form = site._registry[Edition].get_form(request, edition)(instance=edition)
+    form.cleaned_data = {"capacity": 1}
+    with pytest.raises(ValidationError) as refusal:
+        form.clean_capacity()
+    assert refusal.value.messages == ["2 delegates are accepted; the capacity cannot be lower. Cancel or reject first."]
+    form.cleaned_data = {"capacity": 2}
+    assert form.clean_capacity() == 2
