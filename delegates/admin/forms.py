@@ -81,6 +81,7 @@ class TransitionForm(forms.Form):
         label=_("Reason (optional)"),
         max_length=RegistrationStatusChange._meta.get_field("note").max_length,
         required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField", "size": 60}),
         help_text=_("Kept in the status history; a rejection's reason is also written in the e-mail to the delegate."),
     )
 
