@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from delegates import tokens
-from delegates.models import Person, Registration
+from delegates.models import Person, Registration, RegistrationStatusChange
 from events.models import Edition
 from tests.factories import (
     make_edition,
@@ -131,6 +132,10 @@ def test_a_known_address_is_answered_exactly_as_a_new_one_and_the_owner_gets_the
     assert (known.status_code, known["Location"]) == (new.status_code, new["Location"])
     assert (known.status_code, known["Location"]) == (302, f"/en/editions/{edition.slug}/register/thanks/")
     assert Registration.objects.count() == 2
+    # The new registration's writes were rehearsed (so the answer takes as long) and rolled back.
+    assert Person.objects.count() == 2
+    assert RegistrationStatusChange.objects.count() == 2
+    assert LogEntry.objects.count() == 4
     (message,) = mail.outbox
     assert message.to == ["twice@example.org"]
     assert link_in(message).startswith("/en/registration/")
