@@ -150,8 +150,9 @@ class EditionAdmin(TranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         # The capacity changes through the service: under the edition's lock, and with
-        # automatic acceptance the places it frees go to the waiting list at once.
-        if not (change and "capacity" in form.changed_data):
+        # automatic acceptance (also when it is just switched on) free places go to the
+        # waiting list at once.
+        if not (change and {"capacity", "requires_approval"} & set(form.changed_data)):
             return super().save_model(request, obj, form, change)
         capacity = obj.capacity
         obj.capacity = form.initial.get("capacity")
