@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .client import client_address
 from .models import RegistrationStatusChange
 
 Actor = RegistrationStatusChange.Actor
@@ -40,6 +41,11 @@ class AuditActorMiddleware(AuditlogMiddleware):
     Code that runs outside a request (tasks, management commands) has no context and is
     recorded as the system.
     """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        # django-auditlog would trust the left-most X-Forwarded-For entry, which the client writes.
+        return client_address(request)
 
     def get_extra_data(self, request):
         context = super().get_extra_data(request)

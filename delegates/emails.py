@@ -137,6 +137,16 @@ def addressee(person, language):
     return person.full_name
 
 
+def _reason(registration, kind) -> list[str]:
+    """A rejection's reason, as the organizer wrote it on the registration's page."""
+    if kind != "rejected":
+        return []
+    change = registration.status_changes.filter(to_status=Registration.Status.REJECTED).order_by("-pk").first()
+    if change is None or not change.note:
+        return []
+    return [_("The organizers wrote: %(reason)s") % {"reason": change.note}]
+
+
 def registration_email_send(*, registration_id: int, kind: str) -> None:
     registration = Registration.objects.select_related("person", "edition__series").get(pk=registration_id)
     if not registration.email:
@@ -152,7 +162,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
             "registration": registration,
             "name": addressee(registration.person, registration.language),
             "subject": message.subject % values,
-            "paragraphs": [paragraph % values for paragraph in message.paragraphs],
+            "paragraphs": [paragraph % values for paragraph in message.paragraphs] + _reason(registration, kind),
             "action": message.action,
             "link": link,
             "site_url": settings.SITE_URL,

@@ -8,6 +8,7 @@ edition updates that registration, or changes nothing when the file holds the sa
 details, so importing the same file twice creates nothing new.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from .models import Category, Registration, RegistrationStatusChange, Side
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# No column we store holds more than a few hundred characters; a larger cell is a broken file.
+MAX_CELL_CHARS = 10_000
 REQUIRED_COLUMNS = ("email", "family_name")
 OPTIONAL_COLUMNS = (
     "given_name",
@@ -122,8 +125,18 @@ class ParsedRow:
 
 
 def decode(content: bytes) -> str:
+    """The file as text; raises ImportFileError for anything that is not UTF-8 text."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB; split it into smaller files.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(
+            _("The file is UTF-16 text (Excel: “Unicode text”). Save it as “CSV UTF-8” and upload it again.")
+        )
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         for encoding, name in (("cp932", "Shift_JIS"), ("big5", "Big5")):
@@ -145,15 +158,52 @@ def decode(content: bytes) -> str:
             )
             % {"line": line}
         ) from error
+    if "\x00" in text:
+        # No database stores it in text (PostgreSQL refuses it); it means a binary or UTF-16 file.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFileError(
+            _(
+                "The file contains a NUL character (the first on line %(line)s), so it is not a CSV text file. "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"line": line}
+        )
+    return text
 
 
 def _column_name(heading: str) -> str:
     return heading.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def _cell_too_long(line: int) -> ImportFileError:
+    return ImportFileError(
+        _("Line %(line)s has a cell longer than %(max)s characters; is a quotation mark missing?")
+        % {"line": line, "max": MAX_CELL_CHARS}
+    )
+
+
 def read_rows(text: str) -> tuple[list[str], list[ParsedRow]]:
     """The file's column names and its rows as {column: cell}; raises ImportFileError."""
-    lines = list(csv.reader(io.StringIO(text)))
+    # newline="": rows may end in \r\n (Windows), \n, or a lone \r (Excel for Mac).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = []
+    # The line each row starts on: an unclosed quotation mark is found far below it.
+    start = 1
+    try:
+        for cells in reader:
+            if len(lines) > MAX_ROWS + 1:
+                raise ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+            if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+                raise _cell_too_long(start)
+            lines.append(cells)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise _cell_too_long(start) from error
+        raise ImportFileError(
+            _("The file cannot be read as CSV near line %(line)s; save it as “CSV UTF-8” and upload it again.")
+            % {"line": start}
+        ) from error
     while lines and not any(cell.strip() for cell in lines[-1]):
         lines.pop()
     if not lines:

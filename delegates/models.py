@@ -1,11 +1,12 @@
 """People across every edition, and their registrations for an edition."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +170,30 @@ class RegistrationQuerySet(models.QuerySet):
         """Registrations that use up capacity."""
         return self.filter(status__in=Registration.PLACE_HOLDING_STATUSES)
 
+    def availability(self, edition):
+        """How full the edition is, in one query: what the public sees before registering."""
+        counts = self.filter(edition=edition).aggregate(
+            taken=Count("pk", filter=Q(status__in=Registration.PLACE_HOLDING_STATUSES)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        )
+        return Availability(capacity=edition.capacity, taken=counts["taken"], waiting=counts["waiting"])
+
+
+@dataclass(frozen=True)
+class Availability:
+    capacity: int | None
+    taken: int
+    waiting: int
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.taken)
+
+    @property
+    def is_full(self) -> bool:
+        """A new registration would join the waiting list: no place is free, or people already wait."""
+        return self.capacity is not None and (self.taken >= self.capacity or self.waiting > 0)
+
 
 class RegistrationStatus(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Awaiting e-mail confirmation")
@@ -246,13 +271,16 @@ class Registration(models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [("check_in", _("Can check in delegates"))]
         constraints = [
+            # One registration in play per person and edition; cancelled ones stay beside it,
+            # so a delegate who cancelled can register again and both histories are kept.
             models.UniqueConstraint(
                 fields=["edition", "person"],
+                condition=~Q(status="cancelled"),
                 name="registration_one_per_person_per_edition",
             ),
             models.UniqueConstraint(
                 fields=["edition", "email"],
-                condition=~Q(email=""),
+                condition=~Q(email="") & ~Q(status="cancelled"),
                 name="registration_one_per_email_per_edition",
             ),
             models.CheckConstraint(
@@ -402,7 +430,8 @@ class RegistrationStatusChange(models.Model):
         ordering = ["registration", "changed_at", "pk"]
 
     def __str__(self):
-        return f"{self.from_status or '—'} → {self.to_status}"
+        # Labels in the reader's language, never the stored codes.
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class DelegateMessage(models.Model):

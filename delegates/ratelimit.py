@@ -11,14 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-
-def client_address(request) -> str:
-    """The client's address; behind N trusted proxies, the Nth address from the right."""
-    proxies = settings.RATE_LIMIT_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+from .client import client_address
 
 
 def limit_exceeded(scope: str, client: str) -> bool:
@@ -42,7 +35,7 @@ def rate_limit(scope: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST" and limit_exceeded(scope, client_address(request)):
+            if request.method == "POST" and limit_exceeded(scope, client_address(request) or "unknown"):
                 _allowed, window = settings.RATE_LIMITS[scope]
                 return render(
                     request,

@@ -13,11 +13,13 @@ import secrets
 from datetime import datetime
 from functools import partial
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -41,9 +43,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.WAITLISTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
     Status.ACCEPTED: frozenset({Status.REJECTED, Status.CANCELLED}),
     # Organizers may reconsider a rejection; a cancellation is final (the delegate gave the place up).
+    # A cancelled delegate who wants to come after all registers again: a new registration,
+    # at the back of the waiting list, next to the cancelled one, which keeps its history.
     Status.REJECTED: frozenset({Status.ACCEPTED, Status.WAITLISTED}),
     Status.CANCELLED: frozenset(),
 }
+
+# Leaving while checked in is refused: a delegate who is in the building cannot give their place
+# away, and an organizer who checked in the wrong person undoes the check-in first (recorded).
+CHECKED_IN_MAY_NOT_BECOME = frozenset({Status.REJECTED, Status.CANCELLED})
+
+# Editions whose delegates may still arrive at the door; check-in is refused for the others.
+CHECK_IN_EDITION_STATUSES = (Edition.Status.REGISTRATION_OPEN, Edition.Status.REGISTRATION_CLOSED)
+
+# A second registration attempt e-mails the owner their link at most this often.
+MANAGE_LINK_RESEND_SECONDS = 60 * 60
 
 # What the registration form stores on the person, and what on the registration.
 PERSON_FIELDS = (
@@ -103,6 +117,26 @@ class DuplicateRegistration(RegistrationError):
         )
 
 
+class CheckedIn(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This delegate has checked in. An organizer must undo the check-in before the "
+                "registration can be cancelled or rejected."
+            )
+        )
+
+
+class NotCheckedIn(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This registration is not checked in; there is nothing to undo."))
+
+
+class NotOnWaitingList(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("Not promoted: this registration is not on the waiting list."))
+
+
 class RegistrationLocked(RegistrationError):
     def __init__(self):
         super().__init__(gettext("This registration is cancelled or rejected and can no longer be changed."))
@@ -156,10 +190,29 @@ def _email(registration: Registration, kind: str) -> None:
     transaction.on_commit(partial(send_registration_email.enqueue, registration_id=registration.pk, kind=kind))
 
 
+def _check_transition(registration, to_status) -> None:
+    """Raise the RegistrationError that refuses this change, if any; the registration must be locked."""
+    if to_status not in TRANSITIONS[registration.status]:
+        raise TransitionNotAllowed(registration.status, to_status)
+    if registration.checked_in_at is not None and to_status in CHECKED_IN_MAY_NOT_BECOME:
+        raise CheckedIn
+
+
+def allowed_transitions(registration) -> list[str]:
+    """The statuses this registration may move to now, for the buttons organizers see."""
+    allowed = []
+    for to_status in TRANSITIONS[registration.status]:
+        try:
+            _check_transition(registration, to_status)
+        except RegistrationError:
+            continue
+        allowed.append(to_status)
+    return [status for status in Status.values if status in allowed]
+
+
 def _transition(registration, to_status, *, actor, user=None, note="") -> None:
     from_status = registration.status
-    if to_status not in TRANSITIONS[from_status]:
-        raise TransitionNotAllowed(from_status, to_status)
+    _check_transition(registration, to_status)
     registration.status = to_status
     registration.status_changed_at = timezone.now()
     registration.save(update_fields=["status", "status_changed_at", "confirmed_at"])
@@ -188,9 +241,8 @@ def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registrat
 
 def _place(registration: Registration, edition: Edition, *, notify: bool) -> None:
     """Automatic acceptance: a place if one is free and nobody waits ahead, else the waiting list."""
-    places_left = _places_left(edition)
-    nobody_waiting = not Registration.objects.for_edition(edition).waitlisted().exists()
-    to_status = Status.ACCEPTED if places_left is None or (places_left > 0 and nobody_waiting) else Status.WAITLISTED
+    full = Registration.objects.availability(edition).is_full
+    to_status = Status.WAITLISTED if full else Status.ACCEPTED
     _transition(registration, to_status, actor=Actor.SYSTEM)
     if notify:
         _email(registration, "accepted" if to_status == Status.ACCEPTED else "waitlisted")
@@ -225,8 +277,10 @@ def _apply_person_details(person: Person, values: dict) -> None:
 
 
 def _existing_registration(edition: Edition, email: str) -> Registration | None:
+    """The address's registration that is still in play or was rejected; a cancelled one does not count."""
     return (
         Registration.objects.for_edition(edition)
+        .exclude(status=Status.CANCELLED)
         .filter(Q(email__iexact=email) | Q(person__email__iexact=email))
         .select_related("person")
         .first()
@@ -252,7 +306,9 @@ def registration_create(
     organizer may pass `confirmed=True` to skip the double opt-in (they vouch for the
     address); `notify=False` sends no e-mail (imports). Raises RegistrationClosed when a
     delegate registers outside the window, DuplicateRegistration (after e-mailing the
-    self-service link) when the address already has a registration for this edition.
+    self-service link, at most once an hour) when the address already has a registration for
+    this edition that is not cancelled. The public form answers a duplicate exactly as a new
+    registration, so nobody learns from it who registered.
     """
     if actor == Actor.DELEGATE and not edition.is_registration_open():
         raise RegistrationClosed
@@ -278,9 +334,37 @@ def registration_create(
         except IntegrityError:
             if attempt == 2:
                 raise
-    if notify:
+    if actor == Actor.DELEGATE:
+        _rehearse_insert(edition=edition, data=data, language=language)
+    # add() is atomic: of simultaneous attempts, one sends; the rest find the key.
+    if notify and cache.add(f"manage-link-resent:{existing.access_key}", 1, timeout=MANAGE_LINK_RESEND_SECONDS):
         registration_send_manage_link(registration=existing)
     raise DuplicateRegistration(existing)
+
+
+def _rehearse_insert(*, edition, data, language) -> None:
+    """Do a new registration's writes for a made-up address, then roll them back.
+
+    The public form answers a known address exactly as a new one; without this the answer
+    would come back measurably sooner (no rows written) and tell who registered.
+    """
+    rehearsal = {**data, "email": f"{secrets.token_hex(8)}@rehearsal.invalid"}
+    with transaction.atomic():
+        try:
+            _registration_insert(
+                edition=edition,
+                data=rehearsal,
+                email=rehearsal["email"],
+                language=language,
+                actor=Actor.DELEGATE,
+                user=None,
+                confirmed=False,
+                notify=True,
+            )
+        except (IntegrityError, ValidationError):
+            pass
+        # Nothing stays, and the e-mail queued with on_commit is dropped with the rollback.
+        transaction.set_rollback(True)
 
 
 @transaction.atomic
@@ -349,8 +433,7 @@ def registration_accept(*, registration: Registration, actor: str, user=None, no
     """Give the registration a place; raises EditionFull rather than exceed the capacity."""
     edition = _lock(registration)
     from_status = registration.status
-    if Status.ACCEPTED not in TRANSITIONS[from_status]:
-        raise TransitionNotAllowed(from_status, Status.ACCEPTED)
+    _check_transition(registration, Status.ACCEPTED)
     places_left = _places_left(edition)
     if places_left is not None and places_left <= 0:
         raise EditionFull
@@ -360,9 +443,28 @@ def registration_accept(*, registration: Registration, actor: str, user=None, no
 
 
 @transaction.atomic
-def registration_waitlist(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+def registration_accept_from_waiting_list(
+    *, registration: Registration, actor: str, user=None, note: str = ""
+) -> Registration:
+    """Accept one waitlisted registration now, ahead of the line if the organizer chooses so."""
     _lock(registration)
+    if registration.status != Status.WAITLISTED:
+        raise NotOnWaitingList
+    return registration_accept(registration=registration, actor=actor, user=user, note=note)
+
+
+@transaction.atomic
+def registration_waitlist(*, registration: Registration, actor: str, user=None, note: str = "") -> Registration:
+    """Put on the waiting list. With automatic acceptance a free place is given at once, from
+    the front of the line: nobody waits while a place is free."""
+    edition = _lock(registration)
     _transition(registration, Status.WAITLISTED, actor=actor, user=user, note=note)
+    if not edition.requires_approval:
+        with acting_as_system():
+            promoted = _promote_waitlisted(edition, actor=Actor.SYSTEM)
+        if any(other.pk == registration.pk for other in promoted):
+            registration.refresh_from_db()
+            return registration
     _email(registration, "waitlisted")
     return registration
 
@@ -398,6 +500,39 @@ def registration_promote(*, edition: Edition, actor: str = Actor.SYSTEM, user=No
     return _promote_waitlisted(edition, actor=actor, user=user)
 
 
+class CapacityBelowTaken(RegistrationError):
+    def __init__(self, taken):
+        super().__init__(
+            ngettext(
+                "%(taken)s delegate is accepted; the capacity cannot be lower. Cancel or reject first.",
+                "%(taken)s delegates are accepted; the capacity cannot be lower. Cancel or reject first.",
+                taken,
+            )
+            % {"taken": taken}
+        )
+
+
+def edition_capacity_check(*, edition: Edition, capacity: int | None) -> None:
+    """Raise CapacityBelowTaken if `capacity` would leave accepted delegates without a place."""
+    taken = Registration.objects.for_edition(edition).holding_a_place().count()
+    if capacity is not None and capacity < taken:
+        raise CapacityBelowTaken(taken)
+
+
+@transaction.atomic
+def edition_change_capacity(*, edition: Edition, capacity: int | None, user=None) -> list[Registration]:
+    """Set the capacity under the edition's lock; with automatic acceptance, places it frees go
+    to the waiting list at once, so nobody waits while a place is free."""
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    edition_capacity_check(edition=locked, capacity=capacity)
+    locked.capacity = edition.capacity = capacity
+    locked.save(update_fields=["capacity"])
+    if locked.requires_approval:
+        return []
+    with acting_as_system():
+        return _promote_waitlisted(locked, actor=Actor.SYSTEM)
+
+
 @transaction.atomic
 def registration_check_in(*, registration: Registration, user=None) -> Registration:
     """Mark an accepted delegate as arrived; a second scan raises AlreadyCheckedIn.
@@ -406,12 +541,28 @@ def registration_check_in(*, registration: Registration, user=None) -> Registrat
     staff member at the desk, is taken like the other services take it, and the audit log
     (delegates.audit) records who saved the change from the request.
     """
-    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    edition = _lock(registration)
+    if edition.status not in CHECK_IN_EDITION_STATUSES:
+        raise CheckInRefused(gettext("Not checked in: this edition is not taking check-ins."))
     if registration.status != Status.ACCEPTED:
         raise CheckInRefused(CHECK_IN_REFUSALS[registration.status])
     if registration.checked_in_at is not None:
         raise AlreadyCheckedIn(registration.checked_in_at)
     registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at"])
+    return registration
+
+
+@transaction.atomic
+def registration_undo_check_in(*, registration: Registration, user=None) -> Registration:
+    """An organizer takes back a check-in (the wrong person scanned, or before a cancellation).
+
+    Like check-in itself it is no status change; the audit log records who undid it.
+    """
+    _lock(registration)
+    if registration.checked_in_at is None:
+        raise NotCheckedIn
+    registration.checked_in_at = None
     registration.save(update_fields=["checked_in_at"])
     return registration
 

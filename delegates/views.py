@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,18 +31,7 @@ def _edition(slug):
 
 def _closed(request, edition):
     """Why registration is not open, and when it opens or closed, if known."""
-    now = timezone.now()
-    if edition.status == Edition.Status.CANCELLED:
-        reason = "cancelled"
-    elif edition.status == Edition.Status.HELD:
-        reason = "held"
-    elif edition.registration_opens_at and now < edition.registration_opens_at:
-        reason = "not_yet"
-    elif edition.status == Edition.Status.PLANNED:
-        reason = "not_yet_announced"
-    else:
-        reason = "closed"
-    return render(request, "delegates/closed.html", {"edition": edition, "reason": reason})
+    return render(request, "delegates/closed.html", {"edition": edition, "reason": edition.registration_state()})
 
 
 def _from_link(read_token):
@@ -77,13 +65,15 @@ def register(request, edition_slug):
             services.registration_create(
                 edition=edition, data=form.registration_data(), language=get_language(), actor=Actor.DELEGATE
             )
-        except services.DuplicateRegistration as duplicate:
-            form.add_error("email", duplicate.message)
+        except services.DuplicateRegistration:
+            # Answered exactly as a new registration: the owner gets their link by e-mail, and
+            # whoever typed the address learns nothing about who is registered.
+            pass
         except services.RegistrationClosed:
             return _closed(request, edition)
-        else:
-            return redirect("delegates:registered", edition_slug=edition.slug)
-    return render(request, "delegates/register.html", {"edition": edition, "form": form})
+        return redirect("delegates:registered", edition_slug=edition.slug)
+    context = {"edition": edition, "form": form, "availability": Registration.objects.availability(edition)}
+    return render(request, "delegates/register.html", context)
 
 
 def registered(request, edition_slug):
@@ -141,6 +131,7 @@ def manage(request, registration, token):
         "person": registration.person,
         "form": form,
         "token": token,
+        "may_cancel": services.Status.CANCELLED in services.allowed_transitions(registration),
         "confirm_token": tokens.confirm_token(registration),
         "waitlist_position": (
             Registration.objects.waitlist_position(registration)
@@ -161,7 +152,7 @@ def cancel(request, registration, token):
         else:
             messages.success(request, _("Your registration has been cancelled."))
         return redirect("delegates:manage", token=token)
-    if not registration.is_active:
+    if not registration.is_active or registration.checked_in_at is not None:
         return redirect("delegates:manage", token=token)
     context = {
         "registration": registration,

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,6 +12,7 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import build_localized_fieldname
 
+from delegates import services
 from delegates.audit import AuditLogAdminMixin
 from delegates.models import Question
 
@@ -131,6 +133,35 @@ class EditionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(registration_total=Count("registrations"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CapacityCheckedForm(form):
+            def clean_capacity(self):
+                capacity = self.cleaned_data.get("capacity")
+                if self.instance.pk:
+                    try:
+                        services.edition_capacity_check(edition=self.instance, capacity=capacity)
+                    except services.RegistrationError as refusal:
+                        raise ValidationError(refusal.message) from refusal
+                return capacity
+
+        return CapacityCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        # The capacity changes through the service: under the edition's lock, and with
+        # automatic acceptance (also when it is just switched on) free places go to the
+        # waiting list at once.
+        if not (change and {"capacity", "requires_approval"} & set(form.changed_data)):
+            return super().save_model(request, obj, form, change)
+        capacity = obj.capacity
+        obj.capacity = form.initial.get("capacity")
+        super().save_model(request, obj, form, change)
+        try:
+            services.edition_change_capacity(edition=obj, capacity=capacity, user=request.user)
+        except services.RegistrationError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
 
     @admin.display(description=_("registrations"), ordering="registration_total")
     def registration_count(self, edition):

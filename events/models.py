@@ -78,6 +78,7 @@ class EditionQuerySet(models.QuerySet):
         return self.upcoming().order_by("ordinal").first()
 
     def accepting_registrations(self, now=None):
+        """The editions whose `registration_state()` is "open", as one query (a test checks they agree)."""
         now = now or timezone.now()
         return self.filter(status=Edition.Status.REGISTRATION_OPEN).filter(
             Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
@@ -246,15 +247,27 @@ class Edition(models.Model):
         if self.start_date and self.start_date.year != self.year:
             raise ValidationError({"start_date": _("The start date must fall in the edition's year.")})
 
-    def is_registration_open(self, now=None):
+    def registration_state(self, now=None):
+        """ "open", or why not: "cancelled", "held", "not_yet" (opens at a known time),
+        "not_yet_announced" or "closed". The one place that decides whether registration is
+        open; `EditionQuerySet.accepting_registrations` is the same rule written as SQL."""
         now = now or timezone.now()
-        if self.status != self.Status.REGISTRATION_OPEN:
-            return False
+        if self.status == self.Status.CANCELLED:
+            return "cancelled"
+        if self.status == self.Status.HELD:
+            return "held"
         if self.registration_opens_at and now < self.registration_opens_at:
-            return False
+            return "not_yet"
+        if self.status == self.Status.PLANNED:
+            return "not_yet_announced"
+        if self.status != self.Status.REGISTRATION_OPEN:
+            return "closed"
         if self.registration_closes_at and now >= self.registration_closes_at:
-            return False
-        return True
+            return "closed"
+        return "open"
+
+    def is_registration_open(self, now=None):
+        return self.registration_state(now) == "open"
 
 
 class Session(models.Model):

@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
-from delegates.models import Category, Person, Side
+from delegates.models import Category, Person, Registration, Side
 
 from .calendar import edition_calendar_ics
 from .forms import ResolutionFilterForm, SearchForm
@@ -93,6 +93,7 @@ def edition_detail(request, slug):
     speeches = list(edition.speeches.select_related("speaker").order_by("order", "pk"))
     for session in sessions:
         session.programme = [speech for speech in speeches if speech.session_id == session.pk]
+    register_url = registration_url(edition)
     return render(
         request,
         "events/edition_detail.html",
@@ -109,7 +110,9 @@ def edition_detail(request, slug):
             ),
             "previous_edition": edition.previous,
             "next_edition": edition.next,
-            "register_url": registration_url(edition),
+            "register_url": register_url,
+            # Full or not is shown before anyone types (only while registration is open).
+            "availability": Registration.objects.availability(edition) if register_url else None,
             "json_ld": edition_json_ld(edition, speakers=[speech.speaker for speech in speeches]),
         },
     )

@@ -185,11 +185,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The same proxies as for the rate limits: behind N of them the client address is read from
 # X-Forwarded-For; with none (the default) only REMOTE_ADDR counts, so a client cannot dodge
-# the lockout with a forged header.
-AXES_IPWARE_PROXY_COUNT = RATE_LIMIT_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# the lockout with a forged header. One helper reads it for the lockout, the rate limits and
+# the audit log alike.
+AXES_CLIENT_IP_CALLABLE = "delegates.client.client_address"
 
 # --- Audit log (django-auditlog) ------------------------------------------------------
 # Personal data is recorded as "changed" without its values, so anonymizing a person leaves

@@ -4,15 +4,14 @@ from django import template
 
 from events.models import Edition
 
-register = template.Library()
+from ..services import CHECK_IN_EDITION_STATUSES
 
-# Editions whose delegates may still arrive at the door.
-CHECK_IN_STATUSES = [Edition.Status.REGISTRATION_OPEN, Edition.Status.REGISTRATION_CLOSED]
+register = template.Library()
 
 
 @register.simple_tag
 def check_in_editions():
-    return list(Edition.objects.filter(status__in=CHECK_IN_STATUSES).order_by("-ordinal"))
+    return list(Edition.objects.filter(status__in=CHECK_IN_EDITION_STATUSES).order_by("-ordinal"))
 
 
 @register.simple_tag

@@ -55,3 +55,30 @@ def test_organizer_dashboard_accept_and_export(page, screenshot, django_user_mod
     assert sorted(row["Name in native script"] for row in rows) == ["", "李逸洋"]
     assert {row["Status"] for row in rows} == {"Accepted"}
     screenshot("3-export")
+
+
+def test_organizer_rejects_with_a_reason_from_the_registration_page(page, screenshot, django_user_model):
+    django_user_model.objects.create_superuser(username="akiko", email="akiko@example.org", password=PASSWORD)
+    edition = make_edition(host_city_en="Nagoya", ordinal=12, year=2026, capacity=300, status="registration_open")
+    lee = make_person(given_name="Yi-yang", family_name="Lee", native_name="李逸洋", side=Side.TAIWAN, email="lee@x.tw")
+    registration = make_registration(edition, lee, status="pending")
+
+    page.goto("/admin/login/")
+    page.fill('[name="username"]', "akiko")
+    page.fill('[name="password"]', PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"/admin/delegates/registration/{registration.pk}/change/")
+    buttons = page.locator("#transitions button")
+    assert buttons.all_inner_texts() == ["Accept", "Move to the waiting list", "Reject", "Cancel the registration"]
+    assert page.locator('input[name="edition"], select[name="edition"], input[name="email"]').count() == 0
+    page.fill("#transitions input[name=note]", "The delegation list is complete.")
+    screenshot("4-transition-buttons")
+    page.get_by_role("button", name="Reject").click()
+    assert page.locator(".messagelist .success").inner_text() == "The registration is now “Rejected”."
+    assert "Awaiting approval → Rejected" in page.content()
+    assert "The delegation list is complete." in page.content()
+    assert page.locator("#transitions button").all_inner_texts() == ["Accept", "Move to the waiting list"]
+    screenshot("5-rejected-with-reason")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.REJECTED

@@ -85,7 +85,7 @@ def test_existing_registration_is_updated_and_the_preview_names_the_changes(orga
 
 def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_client, edition):
     make_registration(
-        edition, make_person(email="gone@example.org", family_name="Gone"), status="cancelled", email="gone@example.org"
+        edition, make_person(email="gone@example.org", family_name="Gone"), status="rejected", email="gone@example.org"
     )
     content = (
         "email,family_name,side\n"
@@ -132,6 +132,29 @@ def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_cli
         (b"", "The submitted file is empty."),
         (b"\n\n", "The file is empty."),
         (b"email,family_name,email\n", "These columns appear twice: email."),
+        (
+            b"email,family_name\nx@example.org,X\x00Y\n",
+            "The file contains a NUL character (the first on line 2), so it is not a CSV text file. "
+            "Save it as \u201cCSV UTF-8\u201d and upload it again.",
+        ),
+        (
+            "email,family_name\nx@example.org,X\n".encode("utf-16"),
+            "The file is UTF-16 text (Excel: \u201cUnicode text\u201d). "
+            "Save it as \u201cCSV UTF-8\u201d and upload it again.",
+        ),
+        (
+            b"email,family_name\nx@example.org," + b"A" * 200_000 + b"\n",
+            "Line 2 has a cell longer than 10000 characters; is a quotation mark missing?",
+        ),
+        (
+            b"email,family_name\nx@example.org," + b"A" * 20_000 + b"\n",
+            "Line 2 has a cell longer than 10000 characters; is a quotation mark missing?",
+        ),
+        (
+            b'email,family_name\nx@example.org,"Never closed\n' + b"y@example.org,Y\n" * 20_000,
+            "Line 2 has a cell longer than 10000 characters; is a quotation mark missing?",
+        ),
+        (b"email,family_name\n" + b"x@example.org,X\n" * 5001, "The file has more than 5000 rows; split it."),
     ],
 )
 def test_malformed_files_get_a_clear_message_and_nothing_is_written(organizer_client, edition, content, message):
@@ -140,6 +163,40 @@ def test_malformed_files_get_a_clear_message_and_nothing_is_written(organizer_cl
     assert response.context["form"].errors == {"file": [message]}
     assert "delegates_import" not in organizer_client.session
     assert Registration.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(organizer_client, edition):
+    response = _upload(organizer_client, edition, b"email,family_name\n" + b"x" * (2 * 1024 * 1024))
+    assert response.context["form"].errors == {"file": ["The file is larger than 2 MB; split it into smaller files."]}
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_every_line_ending_imports_the_same_rows(organizer_client, edition, newline):
+    content = newline.join(["email,family_name,given_name", "a@example.org,Ono,Aki", 'b@example.org,"Sato",Ben', ""])
+    response = _upload(organizer_client, edition, content.encode())
+    created = ["Status: Awaiting approval"]
+    assert _rows(response) == [(2, "create", created), (3, "create", created)]
+    organizer_client.post(CONFIRM, {"token": organizer_client.session["delegates_import"]["token"]})
+    assert sorted(Registration.objects.values_list("email", "person__given_name")) == [
+        ("a@example.org", "Aki"),
+        ("b@example.org", "Ben"),
+    ]
+
+
+def test_cells_too_long_for_their_field_refuse_the_row_and_nothing_else(organizer_client, edition):
+    content = "email,family_name,dietary_needs\na@example.org,Ono," + "x" * 301 + "\nb@example.org,Sato,\n"
+    response = _upload(organizer_client, edition, content.encode())
+    assert [(line, outcome) for line, outcome, _details in _rows(response)] == [(2, "refuse"), (3, "create")]
+
+
+def test_a_cancelled_delegate_in_the_file_gets_a_new_registration(organizer_client, edition):
+    person = make_person(email="back@example.org", family_name="Back")
+    cancelled = make_registration(edition, person, status="cancelled", email="back@example.org")
+    _upload(organizer_client, edition, b"email,family_name\nback@example.org,Back\n")
+    organizer_client.post(CONFIRM, {"token": organizer_client.session["delegates_import"]["token"]})
+    again = Registration.objects.exclude(pk=cancelled.pk).get()
+    assert (again.person, again.status) == (person, "pending")
 
 
 def test_wrong_encoding_message_in_japanese(organizer_client, edition):

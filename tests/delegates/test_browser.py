@@ -114,3 +114,26 @@ def test_check_in_desk_scans_badges(page, screenshot, django_user_model):
     code.press("Enter")
     assert page.locator(".check-in-message").inner_text() == "Not checked in: this registration was cancelled."
     screenshot("2-refused")
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "button"),
+    [
+        ("en", "All places are taken: a new registration joins the waiting list.", "Join the waiting list"),
+        ("zh-hant", "名額已滿：新的報名將列入候補名單。", "加入候補名單"),
+    ],
+)
+def test_a_full_edition_shows_the_waiting_list_before_anyone_types(page, screenshot, language, notice, button):
+    from tests.factories import make_registration
+
+    edition = make_open_edition(capacity=1, host_city_en="Nagoya")
+    make_registration(edition, status=Registration.Status.ACCEPTED)
+    make_registration(edition, status=Registration.Status.WAITLISTED)
+    page.goto(f"/{language}/editions/{edition.slug}/")
+    assert notice in page.locator(".notice-waiting-list").inner_text()
+    expect(page.get_by_role("link", name=button)).to_be_visible()
+    screenshot(f"full-edition-{language}")
+    page.get_by_role("link", name=button).click()
+    assert notice in page.locator(".notice-waiting-list").inner_text()
+    expect(page.get_by_role("button", name=button)).to_be_visible()
+    screenshot(f"full-form-{language}")

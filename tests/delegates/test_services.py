@@ -130,7 +130,8 @@ def test_forbidden_transitions_are_refused_and_change_nothing():
 
 
 def test_every_status_pair_follows_the_transition_table():
-    edition = make_open_edition(capacity=None)
+    # With manual approval the organizer's "waiting list" stands even with places free.
+    edition = make_open_edition(capacity=None, requires_approval=True)
     for from_status in Status.values:
         for to_status, service in [
             (Status.ACCEPTED, services.registration_accept),
@@ -316,3 +317,99 @@ def test_emails_greet_by_the_native_name_in_japanese_and_chinese(run_on_commit):
         "高市早苗 您好：",
         "Dear Sanae Takaichi,",
     ]
+
+
+@pytest.mark.parametrize("service", [services.registration_cancel, services.registration_reject])
+def test_a_checked_in_registration_is_neither_cancelled_nor_rejected_until_the_check_in_is_undone(
+    run_on_commit, service, organizer
+):
+    edition = make_open_edition(capacity=1)
+    registration = make_registration(edition, status=Status.ACCEPTED)
+    waiting = make_registration(edition, status=Status.WAITLISTED)
+    services.registration_check_in(registration=registration)
+    with pytest.raises(services.CheckedIn) as refusal:
+        run_on_commit(service, registration=registration, actor=Actor.ORGANIZER, user=organizer)
+    assert refusal.value.message == (
+        "This delegate has checked in. An organizer must undo the check-in before the registration can be "
+        "cancelled or rejected."
+    )
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at is not None) == (Status.ACCEPTED, True)
+    services.registration_undo_check_in(registration=registration, user=organizer)
+    run_on_commit(service, registration=registration, actor=Actor.ORGANIZER, user=organizer)
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (registration.checked_in_at, waiting.status) == (None, Status.ACCEPTED)
+
+
+def test_undoing_a_check_in_that_never_happened_is_refused():
+    registration = make_registration(make_open_edition(), status=Status.ACCEPTED)
+    with pytest.raises(services.NotCheckedIn):
+        services.registration_undo_check_in(registration=registration)
+
+
+@pytest.mark.parametrize(
+    ("edition_status", "allowed"),
+    [("planned", False), ("registration_open", True), ("registration_closed", True), ("held", False)],
+)
+def test_check_in_only_for_editions_taking_check_ins(edition_status, allowed):
+    edition = make_open_edition(status=edition_status)
+    registration = make_registration(edition, status=Status.ACCEPTED)
+    if allowed:
+        services.registration_check_in(registration=registration)
+    else:
+        with pytest.raises(services.CheckInRefused):
+            services.registration_check_in(registration=registration)
+    registration.refresh_from_db()
+    assert (registration.checked_in_at is not None) == allowed
+
+
+def test_promoting_one_registration_needs_it_on_the_waiting_list():
+    edition = make_open_edition(capacity=3)
+    pending = make_registration(edition, status=Status.PENDING)
+    with pytest.raises(services.NotOnWaitingList):
+        services.registration_accept_from_waiting_list(registration=pending, actor=Actor.ORGANIZER)
+    waiting = make_registration(edition, status=Status.WAITLISTED)
+    services.registration_accept_from_waiting_list(registration=waiting, actor=Actor.ORGANIZER)
+    assert Registration.objects.get(pk=waiting.pk).status == Status.ACCEPTED
+
+
+def test_the_database_allows_one_registration_in_play_per_person_beside_cancelled_ones():
+    from django.db import IntegrityError, transaction
+
+    edition = make_open_edition()
+    person = make_person(email="a@example.org")
+    make_registration(edition, person, status=Status.CANCELLED)
+    make_registration(edition, person, status=Status.CANCELLED)
+    make_registration(edition, person, status=Status.PENDING)
+    for status in (Status.REJECTED, Status.UNCONFIRMED):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_registration(edition, person, status=status)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_registration(edition, make_person(), email="a@example.org", status=Status.WAITLISTED)
+
+
+def test_with_automatic_acceptance_the_waiting_list_never_holds_anyone_by_a_free_place(organizer):
+    edition = make_open_edition(capacity=2)
+    make_registration(edition, status=Status.ACCEPTED)
+    pending = make_registration(edition, status=Status.PENDING)
+    services.registration_waitlist(registration=pending, actor=Actor.ORGANIZER, user=organizer)
+    pending.refresh_from_db()
+    assert pending.status == Status.ACCEPTED
+    assert [(change.from_status, change.to_status, change.actor) for change in pending.status_changes.all()] == [
+        ("pending", "waitlisted", "organizer"),
+        ("waitlisted", "accepted", "system"),
+    ]
+
+
+def test_the_capacity_cannot_go_below_the_accepted_and_raising_it_fills_the_waiting_list(organizer):
+    edition = make_open_edition(capacity=1)
+    make_registration(edition, status=Status.ACCEPTED)
+    first = make_registration(edition, status=Status.WAITLISTED)
+    second = make_registration(edition, status=Status.WAITLISTED)
+    with pytest.raises(services.CapacityBelowTaken) as refusal:
+        services.edition_change_capacity(edition=edition, capacity=0, user=organizer)
+    assert refusal.value.message == "1 delegate is accepted; the capacity cannot be lower. Cancel or reject first."
+    promoted = services.edition_change_capacity(edition=edition, capacity=2, user=organizer)
+    assert promoted == [first]
+    assert [Registration.objects.get(pk=r.pk).status for r in (first, second)] == [Status.ACCEPTED, Status.WAITLISTED]

@@ -6,7 +6,7 @@ from delegates.letters import letter_issue
 from delegates.messaging import message_send
 from delegates.models import BadgeSheet, Question, Registration, RegistrationStatusChange
 from events.models import Edition
-from tests.factories import make_hotel, make_question, make_registration, make_session, make_travel_plan
+from tests.factories import make_edition, make_hotel, make_question, make_registration, make_session, make_travel_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,13 @@ def test_every_domain_model_is_in_the_admin():
 
 
 # The status history is written by the workflow only, never typed in by hand.
-# Messages are written in the composer, never added as a bare record.
+# Messages are written in the composer, never added as a bare record; registrations only
+# through delegates.services (the public form, the import).
 # Letters are issued from the registration list (numbers in sequence), sheets are requested there.
 READ_ONLY = {
     "delegates.RegistrationStatusChange",
     "delegates.DelegateMessage",
+    "delegates.Registration",
     "delegates.InvitationLetter",
     "delegates.BadgeSheet",
 }
@@ -98,3 +100,21 @@ def test_registration_status_is_not_editable_in_the_form(organizer_client, demo)
     registration = make_registration(Edition.objects.get(slug="nagoya-2026"), status=Registration.Status.PENDING)
     page = organizer_client.get(_url(Registration, "change", registration.pk)).content.decode()
     assert 'name="status"' not in page
+
+
+def test_the_edition_form_refuses_a_capacity_below_the_accepted(rf, organizer):
+    from django.contrib.admin import site
+    from django.core.exceptions import ValidationError
+
+    edition = make_edition(capacity=3, status="registration_open")
+    make_registration(edition, status=Registration.Status.ACCEPTED)
+    make_registration(edition, status=Registration.Status.ACCEPTED)
+    request = rf.get("/")
+    request.user = organizer
+    form = site._registry[Edition].get_form(request, edition)(instance=edition)
+    form.cleaned_data = {"capacity": 1}
+    with pytest.raises(ValidationError) as refusal:
+        form.clean_capacity()
+    assert refusal.value.messages == ["2 delegates are accepted; the capacity cannot be lower. Cancel or reject first."]
+    form.cleaned_data = {"capacity": 2}
+    assert form.clean_capacity() == 2

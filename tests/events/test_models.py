@@ -95,6 +95,21 @@ def test_editions_accepting_registrations_are_open_and_in_their_window():
     assert list(Edition.objects.accepting_registrations(now)) == [open_now]
 
 
+def test_the_queryset_and_the_method_decide_registration_is_open_the_same_way():
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    series = make_series()
+    windows = [(None, None), (now - hour, None), (now + hour, None), (None, now + hour), (None, now - hour)]
+    for status in Edition.Status.values:
+        for opens, closes in windows:
+            make_edition(series, status=status, registration_opens_at=opens, registration_closes_at=closes)
+    accepting = set(Edition.objects.accepting_registrations(now))
+    assert accepting == {edition for edition in Edition.objects.all() if edition.is_registration_open(now)}
+    assert len(accepting) == 3
+    states = {edition.registration_state(now) for edition in Edition.objects.all()}
+    assert states == {"open", "closed", "not_yet", "not_yet_announced", "held", "cancelled"}
+
+
 def test_start_date_must_fall_in_the_edition_year():
     edition = make_edition(year=2026)
     edition.start_date = datetime.date(2027, 1, 1)

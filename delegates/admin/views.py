@@ -1,4 +1,5 @@
-"""The organizer's pages beside the registration list: CSV import and the message composer.
+"""The organizer's pages beside the registration list: CSV import, the message composer and
+the transition buttons on a registration's page.
 
 Both work on what the list shows: the composer writes to the list as it is filtered now;
 the import adds to one edition. Each view only translates HTTP: a form validates,
@@ -13,6 +14,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -21,9 +23,10 @@ from django.utils.translation import ngettext
 
 from events.models import Edition
 
-from . import imports
-from .admin_forms import ComposeMessageForm, ImportUploadForm
-from .messaging import PLACEHOLDERS, message_send, render_message
+from .. import imports, services
+from ..messaging import PLACEHOLDERS, message_send, render_message
+from ..models import Registration, RegistrationStatusChange
+from .forms import ComposeMessageForm, ImportUploadForm, TransitionForm
 
 PREVIEW_RECIPIENTS = 3
 # The file between preview and confirmation lives in the session (database-backed), so
@@ -135,7 +138,7 @@ def compose_view(model_admin, request):
 
 def import_view(model_admin, request):
     """Upload a CSV file and see, row by row, what importing it would do."""
-    if not model_admin.has_add_permission(request):
+    if not model_admin.may_import(request):
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context = _context(model_admin, request, _("Import invited delegates"), form=form, column_help=imports.COLUMN_HELP)
@@ -171,7 +174,7 @@ def import_view(model_admin, request):
 
 def import_confirm_view(model_admin, request):
     """Import the previewed file for real, in one transaction."""
-    if not model_admin.has_add_permission(request):
+    if not model_admin.may_import(request):
         raise PermissionDenied
     pending = request.session.get(SESSION_KEY)
     if pending and time.time() - pending.get("created", 0) > PREVIEW_MAX_AGE:
@@ -212,3 +215,40 @@ def import_confirm_view(model_admin, request):
         done=True,
     )
     return TemplateResponse(request, "admin/delegates/registration/import.html", context)
+
+
+# --- The transition buttons on a registration's page ---------------------------------------
+
+
+def transition_view(model_admin, request, object_id):
+    """Run the chosen service with the organizer's reason; a refusal is shown, never a 500."""
+    registration = get_object_or_404(Registration.objects.select_related("person", "edition"), pk=object_id)
+    if request.method != "POST" or not model_admin.has_change_permission(request, registration):
+        raise PermissionDenied
+    change_url = reverse("admin:delegates_registration_change", args=[registration.pk])
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                model_admin.message_user(request, error, messages.ERROR)
+        return HttpResponseRedirect(change_url)
+    to, note = form.cleaned_data["to"], form.cleaned_data["note"]
+    organizer = {"actor": RegistrationStatusChange.Actor.ORGANIZER, "user": request.user}
+    try:
+        if to == TransitionForm.UNDO_CHECK_IN:
+            services.registration_undo_check_in(registration=registration, user=request.user)
+        else:
+            TransitionForm.SERVICES[to](registration=registration, note=note, **organizer)
+    except services.RegistrationError as refusal:
+        model_admin.message_user(request, refusal.message, messages.ERROR)
+    else:
+        registration.refresh_from_db()
+        if to == TransitionForm.UNDO_CHECK_IN:
+            model_admin.message_user(request, _("The check-in was undone."), messages.SUCCESS)
+        else:
+            model_admin.message_user(
+                request,
+                _("The registration is now “%(status)s”.") % {"status": registration.get_status_display()},
+                messages.SUCCESS,
+            )
+    return HttpResponseRedirect(change_url)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_noop, ngettext
 
 from events.models import Edition
 
-from . import services
-from .models import Person, Registration, RegistrationStatusChange
+from .. import services
+from ..models import Person, RegistrationStatusChange
+from .people import anonymize_people
 
 Actor = RegistrationStatusChange.Actor
 
@@ -81,22 +82,18 @@ waitlist = _service_action(
 )
 
 
-class NotOnWaitingList(services.RegistrationError):
-    def __init__(self):
-        super().__init__(_("Not promoted: this registration is not on the waiting list."))
-
-
-def _promote_one(registration, request):
-    """Accept a waitlisted registration now, ahead of the line if the organizer chooses so."""
-    if registration.status != Registration.Status.WAITLISTED:
-        raise NotOnWaitingList
-    services.registration_accept(registration=registration, **_organizer(request))
-
-
+cancel = _service_action(
+    "cancel",
+    _("Cancel selected registrations"),
+    lambda registration, request: services.registration_cancel(registration=registration, **_organizer(request)),
+    lambda n: ngettext("%(count)d registration cancelled.", "%(count)d registrations cancelled.", n),
+)
 promote = _service_action(
     "promote",
     _("Promote selected registrations from the waiting list"),
-    _promote_one,
+    lambda registration, request: services.registration_accept_from_waiting_list(
+        registration=registration, **_organizer(request)
+    ),
     lambda n: ngettext("%(count)d registration promoted.", "%(count)d registrations promoted.", n),
 )
 resend_confirmation = _service_action(
@@ -138,8 +135,6 @@ def fill_from_waiting_list(modeladmin, request, queryset):
 )
 def anonymize(modeladmin, request, queryset):
     """The people admin's erasure action, with its confirmation page; confirming posts there."""
-    from .admin import anonymize_people  # here, not at the top: delegates.admin imports this module
-
     person_admin = modeladmin.admin_site._registry[Person]
     people = Person.objects.filter(pk__in=queryset.values("person"))
     response = anonymize_people(person_admin, request, people)
@@ -147,13 +142,23 @@ def anonymize(modeladmin, request, queryset):
     return response
 
 
+undo_check_in = _service_action(
+    "undo_check_in",
+    _("Undo the check-in of selected delegates"),
+    lambda registration, request: services.registration_undo_check_in(registration=registration, user=request.user),
+    lambda n: ngettext("%(count)d check-in undone.", "%(count)d check-ins undone.", n),
+)
+
+
 REGISTRATION_ACTIONS = [
     accept,
     reject,
     waitlist,
+    cancel,
     promote,
     fill_from_waiting_list,
     resend_confirmation,
     mark_attended,
+    undo_check_in,
     anonymize,
 ]

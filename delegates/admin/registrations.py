@@ -1,7 +1,11 @@
+"""Registrations in the admin. Every write goes through delegates.services: organizers cannot
+add or delete a registration here, nor move it to another edition, person or address; they
+change its status with the buttons on its page (or the actions on the list), which keep the
+capacity, the waiting list and the history right."""
+
 from functools import partial
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -11,183 +15,23 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events.admin import language_fieldsets
 from events.models import Edition
 
-from . import admin_views, services
-from .admin_actions import REGISTRATION_ACTIONS
-from .audit import AuditLogAdminMixin
-from .dashboard import edition_dashboard
-from .exports import registrations_csv_response
-from .models import (
+from ..audit import AuditLogAdminMixin
+from ..dashboard import edition_dashboard
+from ..exports import registrations_csv_response
+from ..models import (
     DelegateMessage,
     MessageDelivery,
-    Person,
     Question,
     Registration,
     RegistrationStatusChange,
 )
-
-
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    fields = ["edition", "status", "created_at", "confirmed_at", "checked_in_at"]
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("edition", "person")
-
-
-@admin.action(description=_("Erase selected people (anonymize, keep counts)"), permissions=["change"])
-def anonymize_people(modeladmin, request, queryset):
-    """Erasure on request; asks for confirmation first, as deleting does."""
-    people = queryset.filter(anonymized_at__isnull=True).prefetch_related("registrations")
-    if request.POST.get("confirmed") == "yes":
-        count = 0
-        for person in people:
-            services.person_anonymize(person=person, user=request.user)
-            count += 1
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d person erased.", "%(count)d people erased.", count) % {"count": count},
-            messages.SUCCESS,
-        )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": _("Erase people?"),
-        "opts": modeladmin.model._meta,
-        "people": people,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/delegates/person/anonymize_confirmation.html", context)
-
-
-@admin.action(description=_("Withdraw selected people from the public site"), permissions=["change"])
-def withdraw_from_public(modeladmin, request, queryset):
-    count = 0
-    for person in queryset:
-        services.person_withdraw_from_public(person=person)
-        count += 1
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(count)d person withdrawn from the public site.",
-            "%(count)d people withdrawn from the public site.",
-            count,
-        )
-        % {"count": count},
-        messages.SUCCESS,
-    )
-
-
-@admin.register(Person)
-class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
-    list_display = [
-        "full_name",
-        "native_name",
-        "side",
-        "category",
-        "organization",
-        "listed_publicly",
-        "is_public_figure",
-    ]
-    list_display_links = ["full_name"]
-    list_filter = [
-        "side",
-        "category",
-        "listed_publicly",
-        "is_public_figure",
-        "is_synthetic",
-    ]
-    search_fields = [
-        "family_name",
-        "given_name",
-        "native_name",
-        "organization_en",
-        "organization_ja",
-        "email",
-    ]
-    ordering = ["family_name", "given_name"]
-    prepopulated_fields = {"slug": ["given_name", "family_name"]}
-    inlines = [RegistrationInline]
-    actions = [anonymize_people, withdraw_from_public]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "family_name",
-                    "given_name",
-                    "family_name_first",
-                    "native_name",
-                    "honorific",
-                    "slug",
-                    "side",
-                    "category",
-                ]
-            },
-        ),
-        (_("Public listing"), {"fields": ["listed_publicly", "is_public_figure"]}),
-        (
-            _("Private contact data"),
-            {"fields": ["email", "phone", "preferred_language"]},
-        ),
-        *language_fieldsets("position", "organization"),
-        (
-            _("Record"),
-            {"fields": ["is_synthetic", "anonymized_at"], "classes": ["collapse"]},
-        ),
-    ]
-    readonly_fields = ["is_synthetic", "anonymized_at"]
-
-    @admin.display(description=_("name"), ordering="family_name")
-    def full_name(self, person):
-        return person.full_name
-
-    def has_delete_permission(self, request, obj=None):
-        # A deletion would keep the name in the admin's history and the audit log; the
-        # "Erase" action removes the person's data everywhere instead.
-        return False
-
-    # Editors choose speakers and sponsors for the public record without seeing anyone's
-    # personal data: the name search answers them, and only with people the public may see.
-    PUBLIC_RECORD_PERMISSIONS = ("events.change_speech", "events.change_resolution")
-
-    def _is_public_record_lookup(self, request):
-        match = request.resolver_match
-        return (
-            match is not None
-            and match.url_name == "autocomplete"
-            and any(request.user.has_perm(permission) for permission in self.PUBLIC_RECORD_PERMISSIONS)
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self._is_public_record_lookup(request)
-
-    # What an Editor's speaker or sponsor lookup may match: never e-mail, phone or an
-    # organization the person did not make public.
-    PUBLIC_SEARCH_FIELDS = ["family_name", "given_name", "native_name"]
-
-    def get_search_fields(self, request):
-        if not super().has_view_permission(request):
-            return self.PUBLIC_SEARCH_FIELDS
-        return super().get_search_fields(request)
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if not super().has_view_permission(request):
-            queryset = queryset.public()
-        return queryset, may_have_duplicates
+from . import views
+from .actions import REGISTRATION_ACTIONS
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -292,12 +136,16 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "email",
         "person__email",
     ]
-    autocomplete_fields = ["person", "edition"]
     change_list_template = "admin/delegates/registration/change_list.html"
     actions = REGISTRATION_ACTIONS
     inlines = [StatusChangeInline, RegistrationMessagesInline]
-    # The status moves only through delegates.services, which keeps capacity and history right.
+    change_form_template = "admin/delegates/registration/change_form.html"
+    # The status moves only through delegates.services, which keeps capacity and history right;
+    # edition, person and address are fixed at creation (moving edition would skip the capacity lock).
     readonly_fields = [
+        "edition",
+        "person",
+        "email",
         "status",
         "answers_display",
         "created_at",
@@ -354,6 +202,25 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
     def is_checked_in(self, registration):
         return registration.checked_in_at is not None
 
+    # Registrations are created by the public form and the import, both through
+    # services.registration_create; they are never deleted (cancel, or erase the person).
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def may_import(self, request):
+        return self.has_change_permission(request) and request.user.has_perm("delegates.add_registration")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        registration = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if registration is not None and self.has_change_permission(request, registration):
+            extra_context["transitions"] = views.TransitionForm.buttons_for(registration)
+            extra_context["transition_form"] = views.TransitionForm()
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -364,12 +231,17 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
                 name="delegates_registration_dashboard",
             ),
             path("export/", view(self.export_view), name="delegates_registration_export"),
-            path("compose/", view(partial(admin_views.compose_view, self)), name="delegates_registration_compose"),
-            path("import/", view(partial(admin_views.import_view, self)), name="delegates_registration_import"),
+            path("compose/", view(partial(views.compose_view, self)), name="delegates_registration_compose"),
+            path("import/", view(partial(views.import_view, self)), name="delegates_registration_import"),
             path(
                 "import/confirm/",
-                view(partial(admin_views.import_confirm_view, self)),
+                view(partial(views.import_confirm_view, self)),
                 name="delegates_registration_import_confirm",
+            ),
+            path(
+                "<int:object_id>/transition/",
+                view(partial(views.transition_view, self)),
+                name="delegates_registration_transition",
             ),
             *super().get_urls(),
         ]
@@ -382,7 +254,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
             tools.append(
                 {"url": reverse("admin:delegates_registration_compose") + suffix, "label": _("Write to these")}
             )
-        if self.has_add_permission(request):
+        if self.may_import(request):
             tools.append({"url": reverse("admin:delegates_registration_import"), "label": _("Import CSV")})
         context = {"export_url": reverse("admin:delegates_registration_export") + suffix, "extra_tools": tools}
         return super().changelist_view(request, {**context, **(extra_context or {})})
@@ -419,9 +291,9 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         """The changelist as it is filtered and searched now, as CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = admin_views.filtered_changelist(self, request)
+        changelist = views.filtered_changelist(self, request)
         if changelist is None:
-            return admin_views.back_to_list_with_error()
+            return views.back_to_list_with_error()
         queryset = changelist.get_queryset(request)
         filename = f"registrations-{timezone.localtime():%Y%m%d-%H%M}.csv"
         return registrations_csv_response(queryset, filename)
@@ -510,6 +382,3 @@ class DelegateMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-from . import admin_logistics  # noqa: E402, F401  (hotels, travel details, letters, badge sheets)

@@ -21,13 +21,13 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from events.admin import language_fieldsets
 from events.models import Edition
 
-from .badge_sheets import badge_sheet_delete, badge_sheet_request, sheet_path
-from .exports import csv_lines, neutralize_formula
-from .letters import letter_issue, letter_pdf, letter_revoke
-from .logistics import LogisticsError, social_events, travel_plan_save, travel_reminders_send
-from .logistics_forms import TRAVEL_FIELDSETS_FLAT, check_travel_dates
-from .logistics_reports import REPORTS
-from .models import BadgeSheet, EditionLogistics, Hotel, InvitationLetter, Registration, TravelPlan
+from ..badge_sheets import badge_sheet_delete, badge_sheet_request, sheet_path
+from ..exports import csv_lines, neutralize_formula
+from ..letters import letter_issue, letter_pdf, letter_revoke
+from ..logistics import LogisticsError, social_events, travel_plan_save, travel_reminders_send
+from ..logistics_forms import TRAVEL_FIELDSETS_FLAT, check_travel_dates
+from ..logistics_reports import REPORTS
+from ..models import BadgeSheet, EditionLogistics, Hotel, InvitationLetter, Registration, TravelPlan
 
 
 class HotelInline(TranslationTabularInline):
@@ -391,7 +391,7 @@ class BadgeSheetAdmin(admin.ModelAdmin):
             badge_sheet_delete(sheet=sheet)
 
 
-# The registration list (delegates/admin.py, registered before this module is imported) gets
+# The registration list (.registrations, registered before this module is imported) gets
 # the actions for letters and badge sheets.
 _registration_admin = admin.site.get_model_admin(Registration)
 _registration_admin.actions = [*_registration_admin.actions, issue_letters, print_badge_sheet]

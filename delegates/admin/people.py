@@ -1,0 +1,172 @@
+"""The people admin: contact data, public listing, and erasure on request."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from events.admin import language_fieldsets
+
+from .. import services
+from ..audit import AuditLogAdminMixin
+from ..models import Person, Registration
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["edition", "status", "created_at", "confirmed_at", "checked_in_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edition", "person")
+
+
+@admin.action(description=_("Erase selected people (anonymize, keep counts)"), permissions=["change"])
+def anonymize_people(modeladmin, request, queryset):
+    """Erasure on request; asks for confirmation first, as deleting does."""
+    people = queryset.filter(anonymized_at__isnull=True).prefetch_related("registrations")
+    if request.POST.get("confirmed") == "yes":
+        count = 0
+        for person in people:
+            services.person_anonymize(person=person, user=request.user)
+            count += 1
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d person erased.", "%(count)d people erased.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Erase people?"),
+        "opts": modeladmin.model._meta,
+        "people": people,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/delegates/person/anonymize_confirmation.html", context)
+
+
+@admin.action(description=_("Withdraw selected people from the public site"), permissions=["change"])
+def withdraw_from_public(modeladmin, request, queryset):
+    count = 0
+    for person in queryset:
+        services.person_withdraw_from_public(person=person)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d person withdrawn from the public site.",
+            "%(count)d people withdrawn from the public site.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Person)
+class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
+    list_display = [
+        "full_name",
+        "native_name",
+        "side",
+        "category",
+        "organization",
+        "listed_publicly",
+        "is_public_figure",
+    ]
+    list_display_links = ["full_name"]
+    list_filter = [
+        "side",
+        "category",
+        "listed_publicly",
+        "is_public_figure",
+        "is_synthetic",
+    ]
+    search_fields = [
+        "family_name",
+        "given_name",
+        "native_name",
+        "organization_en",
+        "organization_ja",
+        "email",
+    ]
+    ordering = ["family_name", "given_name"]
+    prepopulated_fields = {"slug": ["given_name", "family_name"]}
+    inlines = [RegistrationInline]
+    actions = [anonymize_people, withdraw_from_public]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "family_name",
+                    "given_name",
+                    "family_name_first",
+                    "native_name",
+                    "honorific",
+                    "slug",
+                    "side",
+                    "category",
+                ]
+            },
+        ),
+        (_("Public listing"), {"fields": ["listed_publicly", "is_public_figure"]}),
+        (
+            _("Private contact data"),
+            {"fields": ["email", "phone", "preferred_language"]},
+        ),
+        *language_fieldsets("position", "organization"),
+        (
+            _("Record"),
+            {"fields": ["is_synthetic", "anonymized_at"], "classes": ["collapse"]},
+        ),
+    ]
+    readonly_fields = ["is_synthetic", "anonymized_at"]
+
+    @admin.display(description=_("name"), ordering="family_name")
+    def full_name(self, person):
+        return person.full_name
+
+    def has_delete_permission(self, request, obj=None):
+        # A deletion would keep the name in the admin's history and the audit log; the
+        # "Erase" action removes the person's data everywhere instead.
+        return False
+
+    # Editors choose speakers and sponsors for the public record without seeing anyone's
+    # personal data: the name search answers them, and only with people the public may see.
+    PUBLIC_RECORD_PERMISSIONS = ("events.change_speech", "events.change_resolution")
+
+    def _is_public_record_lookup(self, request):
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and any(request.user.has_perm(permission) for permission in self.PUBLIC_RECORD_PERMISSIONS)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._is_public_record_lookup(request)
+
+    # What an Editor's speaker or sponsor lookup may match: never e-mail, phone or an
+    # organization the person did not make public.
+    PUBLIC_SEARCH_FIELDS = ["family_name", "given_name", "native_name"]
+
+    def get_search_fields(self, request):
+        if not super().has_view_permission(request):
+            return self.PUBLIC_SEARCH_FIELDS
+        return super().get_search_fields(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not super().has_view_permission(request):
+            queryset = queryset.public()
+        return queryset, may_have_duplicates
