@@ -174,7 +174,7 @@ def sessions_purge(now: datetime.datetime | None = None) -> int:
     previews older than they may be confirmed. Returns how many sessions changed."""
     from django.contrib.sessions.models import Session
 
-    from .admin_views import PREVIEW_MAX_AGE, SESSION_KEY
+    from .admin.views import PREVIEW_MAX_AGE, SESSION_KEY
 
     now = now or timezone.now()
     changed, _ = Session.objects.filter(expire_date__lt=now).delete()
