@@ -1,6 +1,7 @@
 """Start-up checks: say at once what would otherwise fail only when a delegate asks for a badge."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -47,5 +48,43 @@ def plain_http_only_on_loopback(app_configs, **kwargs):
             "PLAIN_HTTP_LOOPBACK is on, but ALLOWED_HOSTS names other hosts: " + ", ".join(sorted(hosts)) + ".",
             hint="Plain http is only for 127.0.0.1 and localhost.",
             id="summit.E002",
+        )
+    ]
+
+
+# Backends whose entries live in one process only: page-cache versions, erasure's purge of
+# cached pages and the rate limits would hold in one app process and not the others.
+PROCESS_LOCAL_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_in_production(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PROCESS_LOCAL_CACHES:
+        return []
+    return [
+        checks.Error(
+            f"The cache ({backend}) lives inside each app process.",
+            hint="Several app processes must share one cache, or an erased person stays on the pages another "
+            "process cached and each process counts rate limits apart. Set CACHE_URL=redis://host:6379/0.",
+            id="summit.E003",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_is_public_https(app_configs, **kwargs):
+    """Every canonical link, sitemap entry, feed id and e-mailed link starts with SITE_URL."""
+    url = urlsplit(settings.SITE_URL)
+    if url.scheme == "https" and url.hostname and url.hostname not in LOOPBACK_HOSTS:
+        return []
+    return [
+        checks.Error(
+            f"SITE_URL is {settings.SITE_URL!r}: links in pages, the sitemap, feeds and e-mails would point there.",
+            hint="Set SITE_URL to the site's public https address, e.g. https://summit.example.org.",
+            id="summit.E004",
         )
     ]

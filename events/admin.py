@@ -131,6 +131,23 @@ class EditionAdmin(TranslationAdmin):
         *language_fieldsets("host_city", "region", "venue", "theme", "summary"),
     ]
 
+    # What decides who may register, who is accepted and when personal data is erased belongs
+    # to those who handle registrations; an Editor keeps the public record only.
+    REGISTRATION_FIELDS = [
+        "status",
+        "capacity",
+        "registration_opens_at",
+        "registration_closes_at",
+        "requires_approval",
+        "personal_data_retention_days",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("delegates.change_registration"):
+            readonly += self.REGISTRATION_FIELDS
+        return readonly
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(registration_total=Count("registrations"))
 

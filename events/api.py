@@ -5,7 +5,6 @@ English like the pages). Nothing private ever leaves: no e-mail or phone, no del
 names; speakers and sponsors appear only when they are public people.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -14,7 +13,7 @@ from django.utils.translation import get_language
 from .forms import ResolutionFilterForm
 from .links import absolute_url
 from .models import Edition, FollowUp, Resolution, Speech
-from .page_cache import cached_public_page
+from .page_cache import cached_public_page, paginate, refuse_query
 
 API_PAGE_SIZE = 50
 # Prefetched into plain lists (to_attr): a prefetch into `.topics.all()` builds a manager and
@@ -102,7 +101,7 @@ def _resolution(request, resolution):
 
 
 def _page(request, rows, serialize):
-    page = Paginator(rows, API_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, API_PAGE_SIZE)
     base = absolute_url(request.path)
     query = request.GET.copy()
 
@@ -141,6 +140,8 @@ def speech_list(request):
     )
     if request.GET.get("edition"):
         speeches = speeches.filter(edition__slug=request.GET["edition"])
+        if not Edition.objects.filter(slug=request.GET["edition"]).exists():
+            refuse_query(request)  # a made-up slug: an empty page, not one to keep
     return _page(request, speeches, _speech)
 
 

@@ -21,6 +21,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -106,8 +108,26 @@ def forget_all_pages():
 
 def _last_modified(version):
     # Rounded up to the second HTTP dates have, so a change later in the same second as the
-    # page a client holds still reads as newer (almost always; ETags settle the rest).
-    return -(-version // 1_000_000)
+    # page a client holds still reads as newer (almost always; ETags settle the rest); never
+    # later than now, which HTTP forbids (RFC 9110 §8.8.2.1).
+    return min(-(-version // 1_000_000), int(time.time()))
+
+
+def refuse_query(request):
+    """Called by a view whose query string asks for something it did not serve as asked (an
+    unknown filter value, a page number past the end) or for free text (a search): there is
+    no end to such strings, so the page is neither stored nor given a canonical query."""
+    request.uncacheable_query = True
+
+
+def paginate(request, items, per_page, parameter="page"):
+    """Paginator.get_page (a bad or out-of-range number shows the nearest page), refusing the
+    cache when the page shown is not the one asked for."""
+    asked = request.GET.get(parameter)
+    page = Paginator(items, per_page).get_page(asked)
+    if asked is not None and asked != str(page.number):
+        refuse_query(request)
+    return page
 
 
 def _has_personal_state(request):
@@ -192,14 +212,23 @@ def cached_public_page(view=None, *, edition_kwarg=None):
                 response.render()
             set_response_etag(response)
             response["Last-Modified"] = http_date(last_modified)
-            if use_cache:
+            if use_cache and not getattr(request, "uncacheable_query", False):
                 _patch_public_cache_control(response)
                 cache.set(key, response, PAGE_TIMEOUT)
             else:
                 add_never_cache_headers(response)
-        return get_conditional_response(
+        response = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
+        if request.method == "HEAD" and response.content:
+            # The headers of the page, Content-Length included, without its body (a WSGI
+            # server must not send one; the stored page is shared, so it is copied).
+            head = HttpResponse(status=response.status_code)
+            for header, value in response.items():
+                head[header] = value
+            head["Content-Length"] = str(len(response.content))
+            return head
+        return response
 
     return wrapper
 

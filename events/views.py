@@ -5,7 +5,6 @@ and content version (see page_cache) and runs a fixed number of queries whatever
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +15,7 @@ from .calendar import edition_calendar_ics
 from .forms import ResolutionFilterForm, SearchForm
 from .links import absolute_url
 from .models import Edition, Resolution, Speech, Topic
-from .page_cache import cached_public_page
+from .page_cache import cached_public_page, paginate, refuse_query
 from .search import search_hits, search_results
 from .structured_data import edition_json_ld
 
@@ -184,7 +183,9 @@ def resolution_list(request):
     resolutions = Resolution.objects.select_related("edition").newest_first()
     if form.is_valid():
         resolutions = form.filter(resolutions)
-    page = Paginator(resolutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    elif form.is_bound:
+        refuse_query(request)
+    page = paginate(request, resolutions, PAGE_SIZE)
     return render(request, "events/resolution_list.html", {"form": form, "page": page})
 
 
@@ -196,11 +197,11 @@ def topic_list(request):
 def _speeches_and_resolutions(request, speeches, resolutions):
     """Both lists newest first, each paged on its own (?speeches=2&resolutions=3)."""
     return {
-        "speeches": Paginator(speeches.select_related("edition", "speaker").newest_first(), PAGE_SIZE).get_page(
-            request.GET.get("speeches")
+        "speeches": paginate(
+            request, speeches.select_related("edition", "speaker").newest_first(), PAGE_SIZE, "speeches"
         ),
-        "resolutions": Paginator(resolutions.select_related("edition").newest_first(), PAGE_SIZE).get_page(
-            request.GET.get("resolutions")
+        "resolutions": paginate(
+            request, resolutions.select_related("edition").newest_first(), PAGE_SIZE, "resolutions"
         ),
     }
 
@@ -233,8 +234,10 @@ def person_detail(request, slug):
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
+    if form.is_bound:
+        refuse_query(request)  # free text: every search would be a page of its own
     if form.is_valid():
         hits = search_hits(form.cleaned_data["q"], kind=form.cleaned_data["kind"])
-        page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, hits, PAGE_SIZE)
         page.results = search_results(page.object_list)
     return render(request, "events/search.html", {"form": form, "page": page})

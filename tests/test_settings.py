@@ -85,3 +85,20 @@ def test_tests_hash_passwords_with_a_fast_hasher(django_user_model, db):
     user = django_user_model.objects.create_user(username="fast", password="pw-Summit-2026")
     assert user.password.startswith("md5$")
     assert user.check_password("pw-Summit-2026")
+
+
+PRODUCTION = {"ALLOWED_HOSTS": "summit.example.org", "SITE_URL": "https://summit.example.org"}
+
+
+def test_check_deploy_refuses_a_cache_each_process_keeps_apart():
+    refused = _manage("check", "--deploy", **PRODUCTION)
+    assert "summit.E003" in refused.stderr
+    shared = _manage("check", "--deploy", CACHE_URL="redis://127.0.0.1:6379/14", **PRODUCTION)
+    assert "summit.E003" not in shared.stderr
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000", "http://summit.example.org", "https://localhost"])
+def test_check_deploy_refuses_a_site_url_that_is_not_public_https(site_url):
+    refused = _manage("check", "--deploy", **{**PRODUCTION, "SITE_URL": site_url})
+    assert "summit.E004" in refused.stderr
+    assert "summit.E004" not in _manage("check", "--deploy", **PRODUCTION).stderr

@@ -70,7 +70,7 @@ def canonical_query(request):
     """The part of the query string that names a different page of content: a later page of
     a list keeps its number; a filtered or searched view has none, so every filter
     combination points at the unfiltered list instead of becoming an indexable page."""
-    if any(key not in PAGE_PARAMETERS for key in request.GET):
+    if getattr(request, "uncacheable_query", False) or any(key not in PAGE_PARAMETERS for key in request.GET):
         return ""
     pages = QueryDict(mutable=True)
     for key in sorted(request.GET):

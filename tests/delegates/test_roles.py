@@ -227,3 +227,25 @@ def test_organizers_reach_logistics_and_editors_and_check_in_staff_do_not(client
     for group in ("Editor", "Check-in staff"):
         client.force_login(_user(django_user_model, group, group.replace(" ", "")))
         assert [client.get(url).status_code for url in pages] == [403] * len(pages)
+
+
+REGISTRATION_SETTINGS = {
+    "status",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "requires_approval",
+    "personal_data_retention_days",
+}
+
+
+def test_only_those_who_handle_registrations_change_an_editions_registration_settings(
+    client, django_user_model, records
+):
+    url = _admin("events_edition_change", records["edition"].pk)
+    client.force_login(_user(django_user_model, "Editor", "editor"))
+    editable = set(client.get(url).context["adminform"].form.fields)
+    assert editable & REGISTRATION_SETTINGS == set()
+    assert {"theme_en", "start_date", "reported_attendance"} <= editable
+    client.force_login(_user(django_user_model, "Organizer", "org"))
+    assert REGISTRATION_SETTINGS <= set(client.get(url).context["adminform"].form.fields)

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from events.links import is_local_path
 from events.models import Edition
+from events.views import PAGE_SIZE
 from tests.factories import make_resolution
 
 SITE_URL = "https://summit.example.org"
@@ -183,7 +184,8 @@ def test_a_404_declares_no_alternates_or_canonical(client, site, path):
         ("", "/en/resolutions/"),
         ("?status=adopted", "/en/resolutions/"),
         ("?status=adopted&topic=democratic-supply-chain&page=2", "/en/resolutions/"),
-        ("?page=2", "/en/resolutions/?page=2"),
+        # The demo's resolutions fit on one page: a page past the end shows the last one.
+        ("?page=2", "/en/resolutions/"),
         ("?page=1", "/en/resolutions/"),
         ("?page=x", "/en/resolutions/"),
         ("?page=02", "/en/resolutions/"),
@@ -214,3 +216,11 @@ def test_pages_behind_a_personal_link_declare_no_canonical_or_alternates(client,
     assert 'rel="canonical"' not in page
     assert '<link rel="alternate" hreflang' not in page
     assert "og:url" not in page
+
+
+def test_a_later_page_that_exists_keeps_its_number_in_the_canonical_link(client, site):
+    edition = Edition.objects.get(slug="kamakura-2025")
+    for number in range(100, 100 + PAGE_SIZE):
+        make_resolution(edition, number=number)
+    page = client.get("/en/resolutions/?page=2").content.decode()
+    assert f'<link rel="canonical" href="{SITE_URL}/en/resolutions/?page=2">' in page
