@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n auto
 .PHONY: run test install lint messages clean serve bench system-packages
 
 $(PY):
-	@sh scripts/system-packages.sh python3-venv
+	@sh .ci/system-packages.sh python3-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(PY)
@@ -35,7 +35,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: $(STAMP) .env
-	@sh scripts/system-packages.sh $(RUN_PACKAGES)
+	@sh .ci/system-packages.sh $(RUN_PACKAGES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo
 	$(PY) manage.py ensureorganizer
@@ -46,15 +46,15 @@ run: $(STAMP) .env
 
 # Tests get their own random key; DEBUG on keeps static files unhashed (no collectstatic).
 test: $(STAMP)
-	@sh scripts/system-packages.sh $(TEST_PACKAGES)
+	@sh .ci/system-packages.sh $(TEST_PACKAGES)
 	DEBUG=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 # Production serving: DEBUG off, static files collected, migrations applied, gunicorn with
 # gunicorn.conf.py, against whatever DATABASE_URL and CACHE_URL say. Put it behind a TLS
-# proxy (deploy/nginx.conf); SECURE_SSL_REDIRECT=false to try it over plain http.
+# proxy (summit_site/nginx.conf); SECURE_SSL_REDIRECT=false to try it over plain http.
 serve: $(STAMP)
-	@sh scripts/system-packages.sh $(RUN_PACKAGES)
+	@sh .ci/system-packages.sh $(RUN_PACKAGES)
 	@test -n "$$SECRET_KEY" || test -f .env || { echo "Set SECRET_KEY (or run make run once to write .env)." >&2; exit 1; }
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py migrate --noinput
@@ -63,7 +63,7 @@ serve: $(STAMP)
 # Benchmarks: builds its data sets in scratch databases (SQLite under /tmp, and PostgreSQL
 # database BENCH_DATABASE when reachable), starts gunicorn, prints one table, writes JSON.
 bench: $(STAMP)
-	@sh scripts/system-packages.sh $(BENCH_PACKAGES)
+	@sh .ci/system-packages.sh $(BENCH_PACKAGES)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)

@@ -16,7 +16,7 @@ proxy sends it) it:
    loads each page with wrk: cached, then with no cache at all;
 4. the mixed load: all public pages read while registrations, confirmations and
    check-ins arrive at 20 a second, against the read-only throughput;
-5. the same pages through nginx (deploy/nginx.conf) when Debian's nginx is installed;
+5. the same pages through nginx (summit_site/nginx.conf) when Debian's nginx is installed;
 6. the registration flow over HTTP: GET form and POST (wrk), then every confirmation link
    (GET and POST), with the e-mail queued in the database; then checks capacity and the
    waiting list's order;
@@ -417,7 +417,7 @@ class Nginx(Server):
         for name in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.directory / name).mkdir(mode=0o777)
             (self.directory / name).chmod(0o777)
-        config = (ROOT / "deploy" / "nginx.conf").read_text()
+        config = (ROOT / "summit_site" / "nginx.conf").read_text()
         config = config.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
         config = config.replace("listen 80;", f"listen 127.0.0.1:{port};")
         config = config.replace("/srv/summit/staticfiles/", f"{ROOT / 'staticfiles'}/")

@@ -4,7 +4,7 @@ or named with the exact command otherwise, never left to fail obscurely later.""
 import subprocess
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "system-packages.sh"
+SCRIPT = Path(__file__).resolve().parent.parent / ".ci" / "system-packages.sh"
 
 
 def _run_as_a_user(tmp_path, *packages):

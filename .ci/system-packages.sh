@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages the project needs are installed.
-#   scripts/system-packages.sh PACKAGE...
+#   .ci/system-packages.sh PACKAGE...
 # As root (as in CI) it installs the missing ones with apt-get; otherwise it prints the exact
 # command to run and stops with status 1, so `make` never fails later with an obscure error.
 set -eu
