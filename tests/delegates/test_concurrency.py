@@ -112,7 +112,9 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     monkeypatch.setattr(services, "_lock", lock_nothing)
     monkeypatch.setattr(services, "_places_left", count_then_wait)
     run_at_once(threads, lambda index: services.registration_confirm(registration=registrations[index]))
-    assert counts(edition)[0] == threads
+    # Overbooked: how far depends on the threads' timing (a thread counting again after
+    # others wrote sees the place taken), so the proof is any number above the capacity.
+    assert counts(edition)[0] > edition.capacity
 
 
 def test_a_new_email_registering_for_two_editions_at_once_becomes_one_person():
