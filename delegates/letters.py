@@ -37,11 +37,23 @@ class ForgedLetter(Exception):
 # --- Issuing ------------------------------------------------------------------------------
 
 
-def letter_issue(*, registration, user=None) -> InvitationLetter:
+def _letter_in_force(registration):
+    return (
+        registration.letters.filter(revoked_at__isnull=True, language=registration.language)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def letter_issue(*, registration, user=None, reuse=False) -> InvitationLetter:
     """A new letter with the edition's next number; the edition row is locked so two
-    organizers issuing at once never get the same number."""
+    organizers issuing at once never get the same number. With `reuse`, the letter already
+    in force in the delegate's language is returned instead, decided under the same lock,
+    so two downloads at the same moment cannot issue two letters."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=registration.edition_id)
+        if reuse and (letter := _letter_in_force(registration)):
+            return letter
         registration = Registration.objects.select_related("person").get(pk=registration.pk)
         if registration.status != Registration.Status.ACCEPTED:
             raise LogisticsError(_("Invitation letters are issued to accepted delegates only."))
@@ -58,12 +70,8 @@ def letter_issue(*, registration, user=None) -> InvitationLetter:
 
 def letter_for_delegate(registration) -> InvitationLetter:
     """The delegate's latest letter still in force in their language, or a new one."""
-    letter = (
-        registration.letters.filter(revoked_at__isnull=True, language=registration.language)
-        .order_by("-issued_at", "-pk")
-        .first()
-    )
-    return letter or letter_issue(registration=registration)
+    # Read without the lock first: nearly every download finds the letter issued before.
+    return _letter_in_force(registration) or letter_issue(registration=registration, reuse=True)
 
 
 def letter_revoke(*, letter) -> InvitationLetter:

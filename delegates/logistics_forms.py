@@ -1,6 +1,9 @@
 """The travel details form (after acceptance): the delegate's page and the admin use it alike."""
 
+import datetime
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .forms import _question_field
@@ -19,9 +22,37 @@ def _model_field(name, **overrides):
     return TravelPlan._meta.get_field(name).formfield(**overrides)
 
 
-def check_travel_dates(form, cleaned):
+# How far from the edition's days travel and hotel nights may lie, and the longest stay: a
+# date years away is a typing error, and would make the rooming list thousands of nights long.
+TRAVEL_MARGIN = datetime.timedelta(days=31)
+MAX_NIGHTS = 31
+
+
+def travel_window(edition):
+    """The first and last day travel details may name: a month around the edition's days,
+    or around its year while they are not announced."""
+    if edition.start_date:
+        return edition.start_date - TRAVEL_MARGIN, (edition.end_date or edition.start_date) + TRAVEL_MARGIN
+    return datetime.date(edition.year, 1, 1) - TRAVEL_MARGIN, datetime.date(edition.year, 12, 31) + TRAVEL_MARGIN
+
+
+def check_travel_dates(form, cleaned, edition=None):
     """The friendly messages for what TravelPlan's constraints guarantee; this form and the
     admin's share them. Choosing one's own accommodation clears the hotel and its nights."""
+    if edition is not None:
+        first, last = travel_window(edition)
+        for name in ("arrival_date", "departure_date", "check_in", "check_out"):
+            day = cleaned.get(name)
+            if day and not first <= day <= last:
+                form.add_error(
+                    name,
+                    _("Please give a day between %(first)s and %(last)s.")
+                    % {
+                        "first": date_format(first, "SHORT_DATE_FORMAT"),
+                        "last": date_format(last, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                cleaned[name] = None
     if cleaned.get("accommodation") == TravelPlan.Accommodation.HOTEL:
         for name in ("hotel", "check_in", "check_out"):
             if not cleaned.get(name) and name not in form.errors:
@@ -31,6 +62,8 @@ def check_travel_dates(form, cleaned):
     check_in, check_out = cleaned.get("check_in"), cleaned.get("check_out")
     if check_in and check_out and check_out <= check_in:
         form.add_error("check_out", _("The check-out day must come after the check-in night."))
+    elif check_in and check_out and (check_out - check_in).days > MAX_NIGHTS:
+        form.add_error("check_out", _("A hotel stay can be %(nights)d nights at the most.") % {"nights": MAX_NIGHTS})
     arrival, departure = cleaned.get("arrival_date"), cleaned.get("departure_date")
     if arrival and departure and departure < arrival:
         form.add_error("departure_date", _("The departure cannot be before the arrival."))
@@ -68,6 +101,7 @@ class TravelPlanForm(forms.Form):
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
+        self.edition = edition
         self.fields["hotel"].queryset = Hotel.objects.filter(logistics__edition=edition)
         self.fields["social_events"].queryset = social_events(edition)
         if not self.fields["hotel"].queryset.exists():
@@ -97,7 +131,7 @@ class TravelPlanForm(forms.Form):
             yield _("Questions from the organizers"), [self[question.answer_key] for question in self.questions]
 
     def clean(self):
-        return check_travel_dates(self, super().clean())
+        return check_travel_dates(self, super().clean(), self.edition)
 
     def plan_data(self):
         data = {field: self.cleaned_data.get(field) for field in TRAVEL_FIELDSETS_FLAT if field != "social_events"}

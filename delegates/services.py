@@ -132,6 +132,18 @@ class NotCheckedIn(RegistrationError):
         super().__init__(gettext("This registration is not checked in; there is nothing to undo."))
 
 
+class NoPlaceForTheWaitingList(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext("All places are taken: raise the capacity first to accept someone from the waiting list.")
+        )
+
+
+class AlreadyConfirmed(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This address is already confirmed: there is no confirmation e-mail to send."))
+
+
 class NotOnWaitingList(RegistrationError):
     def __init__(self):
         super().__init__(gettext("Not promoted: this registration is not on the waiting list."))
@@ -336,8 +348,7 @@ def registration_create(
                 raise
     if actor == Actor.DELEGATE:
         _rehearse_insert(edition=edition, data=data, language=language)
-    # add() is atomic: of simultaneous attempts, one sends; the rest find the key.
-    if notify and cache.add(f"manage-link-resent:{existing.access_key}", 1, timeout=MANAGE_LINK_RESEND_SECONDS):
+    if notify:
         registration_send_manage_link(registration=existing)
     raise DuplicateRegistration(existing)
 
@@ -450,7 +461,10 @@ def registration_accept_from_waiting_list(
     _lock(registration)
     if registration.status != Status.WAITLISTED:
         raise NotOnWaitingList
-    return registration_accept(registration=registration, actor=actor, user=user, note=note)
+    try:
+        return registration_accept(registration=registration, actor=actor, user=user, note=note)
+    except EditionFull as full:
+        raise NoPlaceForTheWaitingList from full
 
 
 @transaction.atomic
@@ -590,14 +604,20 @@ def registration_resend_confirmation(*, registration: Registration) -> None:
     """Send the confirmation e-mail again, with a fresh link, while it is still unconfirmed."""
     registration.refresh_from_db(fields=["status"])
     if registration.status != Status.UNCONFIRMED:
-        raise TransitionNotAllowed(registration.status, Status.PENDING)
+        raise AlreadyConfirmed
     # Nothing is written here, so there is no commit to wait for.
     send_registration_email.enqueue(registration_id=registration.pk, kind="confirm")
 
 
-def registration_send_manage_link(*, registration: Registration) -> None:
-    """E-mail the private self-service link (a lookup, or a second registration attempt)."""
+def registration_send_manage_link(*, registration: Registration) -> bool:
+    """E-mail the private self-service link (a lookup, or a second registration attempt), at
+    most once an hour per registration, so nobody can flood a delegate's inbox through our
+    forms. Returns whether it was sent."""
+    # add() is atomic (in the shared cache): of simultaneous attempts, one sends.
+    if not cache.add(f"manage-link-resent:{registration.access_key}", 1, timeout=MANAGE_LINK_RESEND_SECONDS):
+        return False
     send_registration_email.enqueue(registration_id=registration.pk, kind="manage_link")
+    return True
 
 
 @transaction.atomic

@@ -138,6 +138,8 @@ def anonymize(modeladmin, request, queryset):
     person_admin = modeladmin.admin_site._registry[Person]
     people = Person.objects.filter(pk__in=queryset.values("person"))
     response = anonymize_people(person_admin, request, people)
+    if response is None:  # already confirmed (posted here directly): erased, and said so
+        return None
     response.context_data["form_url"] = reverse("admin:delegates_person_changelist")
     return response
 

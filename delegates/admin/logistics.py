@@ -178,8 +178,9 @@ class TravelPlanAdminForm(forms.ModelForm):
         fields = ["registration", *[name for name in TRAVEL_FIELDSETS_FLAT]]
 
     def clean(self):
-        cleaned = check_travel_dates(self, super().clean())
+        cleaned = super().clean()
         registration = cleaned.get("registration") or getattr(self.instance, "registration", None)
+        cleaned = check_travel_dates(self, cleaned, registration.edition if registration else None)
         if registration is None:
             return cleaned
         if registration.status != Registration.Status.ACCEPTED:

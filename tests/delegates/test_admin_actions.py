@@ -154,3 +154,13 @@ def test_anonymize_asks_first_then_erases_through_the_people_admin(organizer_cli
     person.refresh_from_db()
     assert (person.given_name, person.email, person.anonymized_at is not None) == ("", "", True)
     assert Registration.objects.get(pk=registration.pk).status == Status.ACCEPTED
+
+
+def test_anonymize_confirmed_on_the_registration_list_erases_and_says_so(organizer_client, edition):
+    registration = _reg(edition, Status.ACCEPTED, "Private")
+    response = organizer_client.post(
+        URL, {"action": "anonymize", "_selected_action": [registration.pk], "confirmed": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert [str(message) for message in get_messages(response.wsgi_request)] == ["1 person erased."]
+    assert Person.objects.get(pk=registration.person_id).anonymized_at is not None

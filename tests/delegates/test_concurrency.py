@@ -133,3 +133,13 @@ def test_a_new_email_registering_for_two_editions_at_once_becomes_one_person():
     assert (outcomes.count("registered"), outcomes.count("duplicate")) == (2, 18)
     assert Person.objects.filter(email="new.face@example.org").count() == 1
     assert [counts(edition)[2] for edition in editions] == [1, 1]
+
+
+def test_simultaneous_downloads_of_an_invitation_letter_issue_one_letter():
+    from delegates.letters import letter_for_delegate
+    from delegates.models import InvitationLetter
+
+    registration = make_registration(make_open_edition(), status="accepted")
+    numbers = run_at_once(10, lambda index: letter_for_delegate(Registration.objects.get(pk=registration.pk)).number)
+    assert len(set(numbers)) == 1
+    assert InvitationLetter.objects.filter(registration=registration).count() == 1

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def edition():
-    return make_open_edition()
+    # The year of the travel dates below: travel details must lie near the edition.
+    return make_open_edition(year=2026)
 
 
 @pytest.fixture
@@ -91,6 +92,41 @@ def test_check_out_must_follow_check_in_and_departure_the_arrival(edition, hotel
     assert not form.is_valid()
     assert form.errors["check_out"] == ["The check-out day must come after the check-in night."]
     assert form.errors["departure_date"] == ["The departure cannot be before the arrival."]
+
+
+def test_days_far_from_the_edition_and_endless_stays_are_refused(edition, hotel):
+    edition.year, edition.start_date, edition.end_date = 2026, datetime.date(2026, 6, 2), datetime.date(2026, 6, 3)
+    form = TravelPlanForm(
+        form_data(
+            accommodation="hotel",
+            hotel=hotel.pk,
+            check_in="1000-01-01",
+            check_out="2999-12-31",
+            arrival_date="0001-01-01",
+            departure_date="9999-12-31",
+        ),
+        edition=edition,
+    )
+    assert not form.is_valid()
+    message = ["Please give a day between 05/02/2026 and 07/04/2026."]
+    assert {name: form.errors[name] for name in ("arrival_date", "departure_date", "check_in", "check_out")} == {
+        "arrival_date": message,
+        "departure_date": message,
+        "check_in": message,
+        "check_out": message,
+    }
+    long_stay = TravelPlanForm(
+        form_data(accommodation="hotel", hotel=hotel.pk, check_in="2026-05-02", check_out="2026-07-01"),
+        edition=edition,
+    )
+    assert long_stay.errors["check_out"] == ["A hotel stay can be 31 nights at the most."]
+
+
+def test_while_the_days_are_not_announced_the_editions_year_bounds_travel(edition):
+    edition.year, edition.start_date, edition.end_date = 2026, None, None
+    assert TravelPlanForm(form_data(arrival_date="2026-11-30", departure_date="2027-01-31"), edition=edition).is_valid()
+    late = TravelPlanForm(form_data(arrival_date="2026-11-30", departure_date="2027-02-01"), edition=edition)
+    assert list(late.errors) == ["departure_date"]
 
 
 def test_only_this_editions_hotels_and_social_events_are_offered(edition, hotel, banquet):

@@ -317,6 +317,15 @@ def test_lookup_sends_the_link_only_to_a_registered_address_and_says_the_same_ei
     assert [m.to for m in mail.outbox] == [[registration.email]]
 
 
+def test_lookup_sends_the_link_at_most_once_an_hour_whatever_the_door(post):
+    edition = make_open_edition()
+    registration = make_registration(edition)
+    url = reverse("delegates:lookup", kwargs={"edition_slug": edition.slug})
+    for _ in range(5):
+        post(url, {"email": registration.email})
+    assert [m.to for m in mail.outbox] == [[registration.email]]
+
+
 def test_privacy_page_in_three_languages(client):
     assert "What we store" in text(client.get("/en/privacy/"))
     assert "保存する情報" in text(client.get("/ja/privacy/"))
