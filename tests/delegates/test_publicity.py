@@ -380,3 +380,17 @@ def test_organizers_reinstate_and_cached_pages_follow_at_once(
     assert (person.withdrawn_from_public_at, person.is_public) == (None, True)
     assert visitor.get(person.get_absolute_url()).status_code == 200
     assert "Reinstated" in visitor.get(participants).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "locked", "withdrawn"),
+    [
+        ("en", "Your name, position, organization, side and category appear", "The organizers have taken you off"),
+        ("ja", "氏名、役職、所属組織、国・所属側、区分は", "主催者があなたを公開サイトから外したため"),
+        ("zh-hant", "您的姓名、職銜、所屬機構、國家或所屬方與類別", "主辦單位已將您從公開網站移除"),
+    ],
+)
+def test_the_refusals_speak_the_delegates_language(language, locked, withdrawn):
+    with translation.override(language):
+        assert services.PublicDetailsLocked().message.startswith(locked)
+        assert services.WithdrawnFromPublic().message.startswith(withdrawn)
