@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +152,10 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
     if not registration.email:
         return  # erased since the e-mail was queued
     message = MESSAGES[kind]
+    if kind == "confirm":
+        # The link signed below is valid from now; retention expires the registration only
+        # after the latest one (delegates.retention.unconfirmed_registrations_expired).
+        Registration.objects.filter(pk=registration.pk).update(confirmation_sent_at=timezone.now())
     with translation.override(registration.language):
         values = {
             "edition": edition_title(registration.edition),

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django_tasks_db.models import DBTaskResult
 
 from .audit import mask_personal_data
+from .messaging import search_removed
 from .models import DelegateMessage, MessageDelivery, Person, Registration, RegistrationStatusChange
 
 # What replaces a name or an address found in someone else's text.
@@ -132,6 +133,12 @@ def erase_messages_and_notes(registrations, markers) -> None:
     for change in RegistrationStatusChange.objects.filter(_containing(["note"], markers)):
         change.note = redact(change.note, markers)
         change.save(update_fields=["note"])
+    # A search that found them may be a piece of a marker ("tanaka@exa") no redaction matches.
+    for message in DelegateMessage.objects.filter(deliveries__registration__in=registrations).distinct():
+        blanked = search_removed(message.recipients_filter, REDACTED)
+        if blanked != message.recipients_filter:
+            message.recipients_filter = blanked
+            message.save(update_fields=["recipients_filter"])
     for message in DelegateMessage.objects.filter(_containing(["subject", "body", "recipients_filter"], markers)):
         message.subject = redact(message.subject, markers)
         message.body = redact(message.body, markers)

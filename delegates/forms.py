@@ -11,7 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from . import tokens
 from .emails import edition_title
 from .models import Category, Person, Question, Registration, Side
-from .services import TRANSLATED_PERSON_FIELDS
+from .services import PUBLIC_PERSON_FIELDS, TRANSLATED_PERSON_FIELDS
 
 BLANK_CHOICE = [("", _("Please choose"))]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -154,7 +154,32 @@ class RegistrationForm(DelegateDetailsForm):
 
 
 class SelfServiceForm(DelegateDetailsForm):
-    """Corrections from the self-service page; the e-mail address stays as confirmed."""
+    """Corrections from the self-service page; the e-mail address stays as confirmed.
+
+    `locked` (delegates.services.person_locked_fields) names the fields the delegate may no
+    longer change: they are left out, and the page shows them read-only instead.
+    """
+
+    def __init__(self, *args, locked=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in locked:
+            self.fields.pop(name, None)
+        self.public_details_locked = "family_name" in locked
+        self.consent_locked = "listed_publicly" in locked
+
+    def locked_details(self, person: Person) -> list[tuple[str, str]]:
+        """(label, value) of what the public site shows of them, as the page shows it read-only."""
+        if not self.public_details_locked:
+            return []
+        names = {"side": person.get_side_display(), "category": person.get_category_display()}
+        rows = [(gettext("Name"), " ".join(part for part in (person.honorific, person.full_name) if part))]
+        for name in PUBLIC_PERSON_FIELDS:
+            if name in ("family_name", "given_name", "family_name_first", "honorific"):
+                continue  # in the name above
+            value = names.get(name, getattr(person, name))
+            if value:
+                rows.append((self.base_fields[name].label, value))
+        return rows
 
     @classmethod
     def initial_for(cls, registration: Registration, language: str) -> dict:

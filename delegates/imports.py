@@ -379,7 +379,12 @@ def _update(result: RowResult, registration: Registration, row: ParsedRow) -> Ro
         return result
     try:
         with transaction.atomic():
-            services.registration_update_details(registration=registration, data=row.data, language=row.language)
+            services.registration_update_details(
+                registration=registration,
+                data=row.data,
+                language=row.language,
+                actor=RegistrationStatusChange.Actor.ORGANIZER,
+            )
     except REFUSALS as refusal:
         return _refused(result, refusal)
     result.outcome = Outcome.UPDATE

@@ -26,6 +26,32 @@ PLACEHOLDERS = {
     "edition": _("the edition's full name"),
 }
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}\s]*)\}")
+# How a list search is written into a message's recorded filters, always last of them (the
+# compose view): "Status: Accepted; Search: tanaka@". Erasure finds it by this label.
+SEARCH_FILTER = _("Search: %(query)s")
+FILTER_SEPARATOR = "; "
+
+
+def search_filter(query: str) -> str:
+    return SEARCH_FILTER % {"query": query}
+
+
+def search_removed(recipients_filter: str, replacement: str) -> str:
+    """The recorded filters with the search's words replaced, in whichever of the site's
+    languages the organizer wrote the message: a search may be a piece of someone's address."""
+    starts = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            label = search_filter("")
+        if recipients_filter.startswith(label):
+            starts.append((0, label))
+        position = recipients_filter.find(FILTER_SEPARATOR + label)
+        if position != -1:
+            starts.append((position + len(FILTER_SEPARATOR), label))
+    if not starts:
+        return recipients_filter
+    start, label = min(starts)
+    return recipients_filter[:start] + label + replacement
 
 
 def unknown_placeholders(text: str) -> list[str]:

@@ -47,7 +47,7 @@ class PersonQuerySet(models.QuerySet):
         the form stays private until then, whatever boxes they tick."""
         vetted = _vetted_registrations().filter(person=OuterRef("pk"))
         return (
-            self.filter(anonymized_at__isnull=True)
+            self.filter(anonymized_at__isnull=True, withdrawn_from_public_at__isnull=True)
             .filter(Q(is_public_figure=True) | Q(Exists(vetted), listed_publicly=True))
             # So `is_public` on these rows asks no further query.
             .annotate(known_public=Value(True, output_field=models.BooleanField()))
@@ -55,9 +55,12 @@ class PersonQuerySet(models.QuerySet):
 
     def listed_for(self, edition):
         """The edition's public participants list: exactly those who consented and were
-        accepted (after confirming their address) for this edition."""
+        accepted (after confirming their address) for this edition, unless an organizer
+        withdrew them."""
         vetted = _vetted_registrations().filter(person=OuterRef("pk"), edition=edition)
-        return self.filter(Exists(vetted), anonymized_at__isnull=True, listed_publicly=True)
+        return self.filter(
+            Exists(vetted), anonymized_at__isnull=True, withdrawn_from_public_at__isnull=True, listed_publicly=True
+        )
 
 
 class Person(models.Model):
@@ -106,6 +109,14 @@ class Person(models.Model):
         help_text=_("Generated for load tests; never a real person."),
     )
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True)
+    # Held by the organizers, apart from the delegate's own consent, which the delegate may
+    # change: while set, the person is shown nowhere, whatever the consent or the public-figure mark.
+    withdrawn_from_public_at = models.DateTimeField(
+        _("withdrawn from the public site at"),
+        null=True,
+        blank=True,
+        help_text=_("Set and cleared by the people list's actions; the delegate cannot undo it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -136,11 +147,20 @@ class Person(models.Model):
     @property
     def is_public(self):
         """The same rule as PersonQuerySet.public(), for one person already loaded."""
-        if self.anonymized_at is not None:
+        if self.anonymized_at is not None or self.withdrawn_from_public_at is not None:
             return False
         if self.is_public_figure or getattr(self, "known_public", False):
             return True
         return self.listed_publicly and _vetted_registrations().filter(person=self).exists()
+
+    @property
+    def public_details_locked(self):
+        """What the public site shows of them was vetted: an Editor made them a public figure,
+        or an organizer (or automatic acceptance) accepted a registration of theirs. From then
+        on only organizers change it (delegates.services.PUBLIC_PERSON_FIELDS)."""
+        if self.pk is None:
+            return False
+        return self.is_public_figure or self.registrations.filter(status=RegistrationStatus.ACCEPTED).exists()
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -260,6 +280,9 @@ class Registration(models.Model):
     access_key = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    # The confirmation link's validity starts when the e-mail carrying it is sent; a resent
+    # e-mail starts it again, and an unconfirmed registration expires only after the latest.
+    confirmation_sent_at = models.DateTimeField(_("confirmation e-mail last sent at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
 

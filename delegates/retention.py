@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Edition
@@ -136,10 +137,17 @@ def edition_purge_personal_data(*, edition: Edition, today: datetime.date | None
 
 
 def unconfirmed_registrations_expired(now: datetime.datetime | None = None):
-    """Registrations whose confirmation link has expired without being used."""
+    """Registrations whose confirmation link has expired without being used: counted from the
+    latest confirmation e-mail (a resent one carries a fresh link), or from the registration
+    when none was recorded as sent."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.REGISTRATION_CONFIRM_MAX_AGE)
-    return Registration.objects.filter(status=Status.UNCONFIRMED, created_at__lt=cutoff).select_related("person")
+    return (
+        Registration.objects.filter(status=Status.UNCONFIRMED)
+        .alias(link_sent_at=Coalesce("confirmation_sent_at", "created_at"))
+        .filter(link_sent_at__lt=cutoff)
+        .select_related("person")
+    )
 
 
 @transaction.atomic

@@ -74,6 +74,19 @@ PERSON_FIELDS = (
     "listed_publicly",
 )
 TRANSLATED_PERSON_FIELDS = ("position", "organization")
+# What the public site shows of a person (their page, the participants list and its grouping).
+# Once vetted (Person.public_details_locked) only organizers change these: a delegate asks them.
+PUBLIC_PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_first",
+    "native_name",
+    "honorific",
+    "position",
+    "organization",
+    "side",
+    "category",
+)
 REGISTRATION_FIELDS = ("interpretation_language", "dietary_needs", "accessibility_needs", "answers")
 
 
@@ -152,6 +165,27 @@ class NotOnWaitingList(RegistrationError):
 class RegistrationLocked(RegistrationError):
     def __init__(self):
         super().__init__(gettext("This registration is cancelled or rejected and can no longer be changed."))
+
+
+class PublicDetailsLocked(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "Your name, position, organization, side and category appear on the public site as the "
+                "organizers accepted them, so they can no longer be changed here. To correct them, "
+                "please write to the organizers."
+            )
+        )
+
+
+class WithdrawnFromPublic(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "The organizers have taken you off the public site, so you cannot list yourself publicly "
+                "here. If you would like to be listed again, please write to the organizers."
+            )
+        )
 
 
 class CheckInRefused(RegistrationError):
@@ -288,6 +322,40 @@ def _apply_person_details(person: Person, values: dict) -> None:
     person.save()
 
 
+def person_locked_fields(person: Person) -> frozenset[str]:
+    """The person fields a delegate may no longer change themselves: what the public site shows
+    once it was vetted, and the consent to be listed while an organizer holds them withdrawn
+    (withdrawing that consent stays possible, see _refuse_locked_changes)."""
+    locked = set()
+    if person.public_details_locked:
+        locked.update(PUBLIC_PERSON_FIELDS)
+    if person.withdrawn_from_public_at is not None:
+        locked.add("listed_publicly")
+    return frozenset(locked)
+
+
+def _changed_locked_fields(person: Person, values: dict) -> set[str]:
+    """The locked fields `values` (as _person_values makes them) would change."""
+    locked = person_locked_fields(person)
+    changed = set()
+    for stored_as, value in values.items():
+        field = next((name for name in TRANSLATED_PERSON_FIELDS if stored_as.startswith(f"{name}_")), stored_as)
+        if field not in locked or getattr(person, stored_as) == value:
+            continue
+        if field == "listed_publicly" and not value:
+            continue  # a delegate may always take their consent back
+        changed.add(stored_as)
+    return changed
+
+
+def _refuse_locked_changes(person: Person, values: dict) -> None:
+    changed = _changed_locked_fields(person, values)
+    if changed - {"listed_publicly"}:
+        raise PublicDetailsLocked
+    if changed:
+        raise WithdrawnFromPublic
+
+
 def _existing_registration(edition: Edition, email: str) -> Registration | None:
     """The address's registration that is still in play or was rejected; a cancelled one does not count."""
     return (
@@ -408,19 +476,25 @@ def _registration_insert(*, edition, data, email, language, actor, user, confirm
         registration=registration, from_status="", to_status=Status.UNCONFIRMED, actor=actor, user=user
     )
     if confirmed:
-        _confirm(registration, actor=actor, user=user, notify=notify)
+        # An organizer's import or form: they typed the details themselves.
+        _confirm(registration, actor=actor, user=user, notify=notify, details_by_organizer=actor != Actor.DELEGATE)
     elif notify:
         _email(registration, "confirm")
     return registration
 
 
-def _confirm(registration, *, actor, user=None, notify=True):
+def _confirm(registration, *, actor, user=None, notify=True, details_by_organizer=False):
     edition = _lock(registration)
     if registration.status != Status.UNCONFIRMED:
         return
     registration.confirmed_at = timezone.now()
     if registration.pending_person_details:
-        _apply_person_details(registration.person, registration.pending_person_details)
+        # A returning delegate's new details; what organizers vetted for the public site stays.
+        pending = registration.pending_person_details
+        dropped = set() if details_by_organizer else _changed_locked_fields(registration.person, pending)
+        _apply_person_details(
+            registration.person, {field: value for field, value in pending.items() if field not in dropped}
+        )
         registration.pending_person_details = {}
         registration.save(update_fields=["pending_person_details"])
     if edition.requires_approval:
@@ -582,12 +656,21 @@ def registration_undo_check_in(*, registration: Registration, user=None) -> Regi
 
 
 @transaction.atomic
-def registration_update_details(*, registration: Registration, data: dict, language: str) -> Registration:
-    """The delegate corrects their details from the self-service page."""
+def registration_update_details(
+    *, registration: Registration, data: dict, language: str, actor: str = Actor.DELEGATE
+) -> Registration:
+    """The delegate corrects their details from the self-service page, or an organizer's import
+    updates them. A delegate gets PublicDetailsLocked or WithdrawnFromPublic, and nothing
+    changes, for a field that is no longer theirs to change (person_locked_fields)."""
     registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
     if not registration.is_active:
         raise RegistrationLocked
+    # Read afresh: an organizer may have accepted or withdrawn them since the page was loaded.
+    person = Person.objects.get(pk=registration.person_id)
+    registration.person = person
     person_values = _person_values(data, language)
+    if actor == Actor.DELEGATE:
+        _refuse_locked_changes(person, person_values)
     if registration.status == Status.UNCONFIRMED and registration.pending_person_details:
         registration.pending_person_details = {**registration.pending_person_details, **person_values}
     else:
@@ -622,12 +705,26 @@ def registration_send_manage_link(*, registration: Registration) -> bool:
 
 @transaction.atomic
 def person_withdraw_from_public(*, person: Person) -> Person:
-    """An organizer takes a person off the public site: the consent and the public-figure mark
-    are removed; registrations, speeches and sponsorships stay on record, unnamed."""
+    """An organizer takes a person off the public site until an organizer reinstates them:
+    registrations, speeches and sponsorships stay on record, unnamed. The delegate's consent
+    and the public-figure mark are kept as they are, but count for nothing meanwhile, so the
+    delegate cannot undo the withdrawal by ticking "list me publicly" again."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    person.listed_publicly = False
-    person.is_public_figure = False
-    person.save(update_fields=["listed_publicly", "is_public_figure", "updated_at"])
+    if person.withdrawn_from_public_at is None:
+        person.withdrawn_from_public_at = timezone.now()
+        # A save, not an update: cached pages that showed the person are invalidated.
+        person.save(update_fields=["withdrawn_from_public_at", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def person_reinstate_to_public(*, person: Person) -> Person:
+    """Undo a withdrawal: the person is public again if they are a public figure, or consent
+    and hold a confirmed, accepted registration (Person.objects.public())."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.withdrawn_from_public_at is not None:
+        person.withdrawn_from_public_at = None
+        person.save(update_fields=["withdrawn_from_public_at", "updated_at"])
     return person
 
 

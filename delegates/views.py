@@ -114,7 +114,8 @@ def manage(request, registration, token):
     if registration.is_active:
         # Translated fields (position, organization) are read and written in the page's language.
         initial = SelfServiceForm.initial_for(registration, get_language())
-        form = SelfServiceForm(request.POST or None, initial=initial, edition=edition)
+        locked = services.person_locked_fields(registration.person)
+        form = SelfServiceForm(request.POST or None, initial=initial, edition=edition, locked=locked)
         if request.method == "POST" and form.is_valid():
             try:
                 services.registration_update_details(
@@ -130,6 +131,8 @@ def manage(request, registration, token):
         "edition": edition,
         "person": registration.person,
         "form": form,
+        "locked_details": form.locked_details(registration.person) if form else [],
+        "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
         "token": token,
         "may_cancel": services.Status.CANCELLED in services.allowed_transitions(registration),
         "confirm_token": tokens.confirm_token(registration),

@@ -211,6 +211,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "side",
             "category",
             "listed_publicly",
+            "withdrawn_from_public_at",
             "is_public_figure",
             "email",
             "phone",

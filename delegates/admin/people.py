@@ -72,6 +72,24 @@ def withdraw_from_public(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Reinstate selected people on the public site"), permissions=["change"])
+def reinstate_to_public(modeladmin, request, queryset):
+    count = 0
+    for person in queryset.filter(withdrawn_from_public_at__isnull=False):
+        services.person_reinstate_to_public(person=person)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d person reinstated: shown again if they are a public figure or consented and were accepted.",
+            "%(count)d people reinstated: shown again if they are public figures or consented and were accepted.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Person)
 class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     list_display = [
@@ -82,6 +100,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
         "organization",
         "listed_publicly",
         "is_public_figure",
+        "withdrawn_from_public_at",
     ]
     list_display_links = ["full_name"]
     list_filter = [
@@ -102,7 +121,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [RegistrationInline]
-    actions = [anonymize_people, withdraw_from_public]
+    actions = [anonymize_people, withdraw_from_public, reinstate_to_public]
     fieldsets = [
         (
             None,
@@ -119,7 +138,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
                 ]
             },
         ),
-        (_("Public listing"), {"fields": ["listed_publicly", "is_public_figure"]}),
+        (_("Public listing"), {"fields": ["listed_publicly", "is_public_figure", "withdrawn_from_public_at"]}),
         (
             _("Private contact data"),
             {"fields": ["email", "phone", "preferred_language"]},
@@ -130,7 +149,8 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
             {"fields": ["is_synthetic", "anonymized_at"], "classes": ["collapse"]},
         ),
     ]
-    readonly_fields = ["is_synthetic", "anonymized_at"]
+    # Withdrawal and reinstatement go through the list's actions (delegates.services).
+    readonly_fields = ["is_synthetic", "anonymized_at", "withdrawn_from_public_at"]
 
     @admin.display(description=_("name"), ordering="family_name")
     def full_name(self, person):

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from events.models import Edition
 
 from .. import imports, services
-from ..messaging import PLACEHOLDERS, message_send, render_message
+from ..messaging import FILTER_SEPARATOR, PLACEHOLDERS, message_send, render_message, search_filter
 from ..models import Registration, RegistrationStatusChange
 from .forms import ComposeMessageForm, ImportUploadForm, TransitionForm
 
@@ -63,7 +63,7 @@ def _active_filters(changelist, request) -> list[str]:
             if choice.get("selected"):
                 described.append(f"{capfirst(spec.title)}: {choice['display']}")
     if changelist.query:
-        described.append(_("Search: %(query)s") % {"query": changelist.query})
+        described.append(search_filter(changelist.query))
     return described
 
 
@@ -105,7 +105,7 @@ def compose_view(model_admin, request):
                     body=body,
                     registrations=recipients,
                     user=request.user,
-                    recipients_filter="; ".join(filters),
+                    recipients_filter=FILTER_SEPARATOR.join(filters),
                 )
                 model_admin.message_user(
                     request,

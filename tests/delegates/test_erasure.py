@@ -19,6 +19,8 @@ from tests.factories import make_open_edition, make_question, registration_form_
 pytestmark = pytest.mark.django_db
 
 EMAIL = "qxz.erase.me@example.org"
+# What an organizer typed into the list's search: a piece of the address, no whole marker.
+PARTIAL_SEARCH = "qxz.erase.me@exam"
 ADDRESS = "203.0.113.77"
 MARKERS = [
     "Qxzfamily",
@@ -29,6 +31,7 @@ MARKERS = [
     "Qxzorganization",
     "Qxzpositionja",
     EMAIL,
+    PARTIAL_SEARCH,
     "+81 90-1357-2468",
     "1357",
     "Qxzdietary",
@@ -143,6 +146,15 @@ def _fill_everything(client, organizer_client, settings, django_capture_on_commi
     assert DelegateMessage.objects.get().recipients_filter == f"Search: {EMAIL}"
     assert EMAIL in MessageDelivery.objects.get().error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Another message, to the accepted delegates the search finds by a piece of the address.
+    compose = reverse("admin:delegates_registration_compose") + "?status__exact=accepted&q=qxz.erase.me%40exam"
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(
+            compose, {"subject": "Programme", "body": "See you.", "send": "1", "expected_recipients": 1}
+        )
+    assert DelegateMessage.objects.get(subject="Programme").recipients_filter == (
+        f"Status: Accepted; Search: {PARTIAL_SEARCH}"
+    )
     # An import preview naming them, never confirmed, stays in the organizer's session.
     csv = f"email,family_name,given_name,dietary_needs\n{EMAIL},Qxzfamily,Qxzgiven,Qxzdietary\n".encode()
     organizer_client.post(
@@ -179,6 +191,37 @@ def test_erasure_leaves_no_marker_in_any_table_session_or_cache(
     registration = Registration.objects.get()
     assert (registration.status, registration.person.family_name) == ("accepted", "Anonymized")
     assert Person.objects.public().count() == 0
+    # The filters that named nobody stay; the searches are blanked.
+    assert sorted(DelegateMessage.objects.values_list("recipients_filter", flat=True)) == [
+        "Search: ***",
+        "Status: Accepted; Search: ***",
+    ]
+
+
+def test_a_search_recorded_in_any_language_is_blanked_only_in_messages_the_person_received():
+    from delegates import erasure
+    from tests.factories import make_edition, make_registration
+
+    edition = make_edition()
+    theirs, someone_elses = make_registration(edition), make_registration(edition)
+    received = {
+        "Status: Accepted; Search: tanaka@exa": "Status: Accepted; Search: ***",
+        "検索：tanaka@exa": "検索：***",
+        "Status: Accepted; 搜尋：tanaka@exa; Search: x": "Status: Accepted; 搜尋：***",
+        "Status: Accepted": "Status: Accepted",
+    }
+    for recipients_filter in received:
+        message = DelegateMessage.objects.create(subject="S", body="B", recipients_filter=recipients_filter)
+        MessageDelivery.objects.create(message=message, registration=theirs)
+    other = DelegateMessage.objects.create(subject="S", body="B", recipients_filter="Search: suzuki@exa")
+    MessageDelivery.objects.create(message=other, registration=someone_elses)
+
+    erasure.erase_messages_and_notes([theirs], markers=[])
+
+    stored = dict(DelegateMessage.objects.exclude(pk=other.pk).values_list("pk", "recipients_filter"))
+    assert sorted(stored.values()) == sorted(received.values())
+    other.refresh_from_db()
+    assert other.recipients_filter == "Search: suzuki@exa"
 
 
 def test_people_are_erased_not_deleted_so_no_history_keeps_their_name(organizer_client):
@@ -191,4 +234,5 @@ def test_people_are_erased_not_deleted_so_no_history_keeps_their_name(organizer_
     assert [value for value, _label in actions.fields["action"].choices if value] == [
         "anonymize_people",
         "withdraw_from_public",
+        "reinstate_to_public",
     ]

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from delegates import tokens
 from delegates.models import Person, Registration, RegistrationStatusChange
 from events.models import Edition
 from tests.delegates.test_erasure import _every_text_value
@@ -159,7 +160,9 @@ def test_unconfirmed_registrations_expire_with_their_link(settings):
     confirmed.save()
     fresh = register_delegate(edition, email="fresh@example.org")
     eight_days_ago = timezone.now() - datetime.timedelta(days=8)
-    Registration.objects.filter(pk__in=[stranger.pk, returning.pk, confirmed.pk]).update(created_at=eight_days_ago)
+    Registration.objects.filter(pk__in=[stranger.pk, returning.pk, confirmed.pk]).update(
+        created_at=eight_days_ago, confirmation_sent_at=eight_days_ago
+    )
 
     assert "Would delete: 2 unconfirmed registrations" in _purge()
     assert Registration.objects.count() == 5
@@ -177,6 +180,43 @@ def test_unconfirmed_registrations_expire_with_their_link(settings):
     assert _markers_anywhere("qxzstranger") == []
     assert _markers_anywhere("qxzrenamed") == []
     assert RegistrationStatusChange.objects.filter(registration_id=stranger.pk).count() == 0
+
+
+def test_a_resent_confirmation_link_keeps_the_registration_until_it_expires(
+    client, organizer_client, settings, django_capture_on_commit_callbacks
+):
+    edition = make_open_edition(requires_approval=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_delegate(edition, family_name="Qxzlate", email="qxzlate@example.org")
+    registration.refresh_from_db()
+    assert registration.confirmation_sent_at is not None  # the first e-mail is recorded too
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=eight_days_ago, confirmation_sent_at=eight_days_ago
+    )
+    # The delegate's link has expired; an organizer sends a fresh one from the list.
+    response = organizer_client.post(
+        reverse("admin:delegates_registration_changelist"),
+        {"action": "resend_confirmation", "_selected_action": [registration.pk]},
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert timezone.now() - registration.confirmation_sent_at < datetime.timedelta(minutes=1)
+
+    assert "Would delete: 0 unconfirmed registrations" in _purge()
+    assert "Deleted: 0 unconfirmed registrations" in _purge("--apply")
+    # The fresh link, still valid, still confirms.
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("delegates:confirm", kwargs={"token": tokens.confirm_token(registration)}))
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.PENDING
+
+    # Once that link has expired too, the registration goes.
+    Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.UNCONFIRMED, confirmed_at=None)
+    Registration.objects.filter(pk=registration.pk).update(confirmation_sent_at=eight_days_ago)
+    assert "Deleted: 1 unconfirmed registrations" in _purge("--apply")
+    assert not Registration.objects.filter(pk=registration.pk).exists()
 
 
 @pytest.mark.parametrize(
