@@ -190,3 +190,27 @@ def erase_from_cache(addresses) -> None:
 
 def registrations_of(person: Person):
     return list(Registration.objects.filter(person=person))
+
+
+REGISTRATION_PERSONAL_FIELDS = {
+    "email": "",
+    "dietary_needs": "",
+    "accessibility_needs": "",
+    "answers": dict,
+    "pending_person_details": dict,
+}
+
+
+def erase_registrations(registrations) -> None:
+    """What a registration holds of its delegate (address, needs, answers, details waiting
+    for confirmation, the key behind its private links) and what hangs on it after
+    acceptance (travel details, letters, badges). Erasure and retention both call this."""
+    from .logistics import logistics_erase
+
+    for registration in registrations:
+        for field, empty in REGISTRATION_PERSONAL_FIELDS.items():
+            setattr(registration, field, empty() if callable(empty) else empty)
+        registration.access_key = Registration._meta.get_field("access_key").default()
+        # A save, not an update: the audit log records the erasure with its values masked.
+        registration.save(update_fields=[*REGISTRATION_PERSONAL_FIELDS, "access_key"])
+    logistics_erase(registrations=registrations)

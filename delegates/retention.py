@@ -81,22 +81,7 @@ def edition_purge_plan(edition: Edition, today: datetime.date | None = None) -> 
 
 def _erase_registration_data(registration: Registration, markers) -> None:
     addresses = erasure.client_addresses([registration])
-    registration.email = ""
-    registration.dietary_needs = ""
-    registration.accessibility_needs = ""
-    registration.answers = {}
-    registration.pending_person_details = {}
-    registration.access_key = Registration._meta.get_field("access_key").default()
-    registration.save(
-        update_fields=[
-            "email",
-            "dietary_needs",
-            "accessibility_needs",
-            "answers",
-            "pending_person_details",
-            "access_key",
-        ]
-    )
+    erasure.erase_registrations([registration])
     erasure.erase_messages_and_notes([registration], markers)
     erasure.erase_history([registration], markers, addresses)
 

@@ -27,7 +27,6 @@ from events.models import Edition
 
 from . import erasure
 from .audit import acting_as_system
-from .logistics import logistics_erase
 from .models import Person, Registration, RegistrationStatusChange
 from .tasks import send_registration_email
 
@@ -754,25 +753,8 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     # cached public pages that showed the person are invalidated.
     person.save(update_fields=list(erased))
     erasure.erase_base_columns(person)
-    for registration in registrations:
-        registration.email = ""
-        registration.dietary_needs = ""
-        registration.accessibility_needs = ""
-        registration.answers = {}
-        registration.pending_person_details = {}
-        registration.access_key = Registration._meta.get_field("access_key").default()
-        registration.save(
-            update_fields=[
-                "email",
-                "dietary_needs",
-                "accessibility_needs",
-                "answers",
-                "pending_person_details",
-                "access_key",
-            ]
-        )
+    erasure.erase_registrations(registrations)
     erasure.erase_messages_and_notes(registrations, markers)
-    logistics_erase(registrations=registrations)
     erasure.erase_history([person, *registrations], markers, addresses)
     erasure.erase_sessions(markers)
     # Now, and again after the commit: a page rendered meanwhile still showed the person.

@@ -22,6 +22,7 @@ from tests.factories import (
     make_person,
     make_registration,
     make_speech,
+    make_travel_plan,
     make_vetted,
     register_delegate,
 )
@@ -76,8 +77,11 @@ def test_dry_run_prints_and_changes_nothing(old_edition):
 def test_apply_erases_every_byte_and_keeps_counts_public_figures_and_the_record(old_edition):
     _with_markers(old_edition, "qxzold", side="taiwan", category="national_legislator")
     figure = _with_markers(old_edition, "qxzfig", is_public_figure=True, position_en="Mayor").person
-    speaker = _with_markers(old_edition, "qxzspk", listed_publicly=True).person
+    speaker_registration = _with_markers(old_edition, "qxzspk", listed_publicly=True)
+    speaker = speaker_registration.person
     make_speech(old_edition, speaker=speaker, title_en="On trade")
+    # Travel details of someone who stays in the public record go too: they are personal.
+    make_travel_plan(speaker_registration, arrival_carrier="qxzspkflight", arrival_place="qxzspkairport")
     counts_before = list(old_edition.delegation_counts())
 
     output = _purge("--apply")
@@ -88,6 +92,8 @@ def test_apply_erases_every_byte_and_keeps_counts_public_figures_and_the_record(
     assert [value for _t, _c, value in _every_text_value() if "@example.org" in value] == []
     assert _markers_anywhere("1111") == []
     for marker in ["qxzolddiet", "qxzfigdiet", "qxzspkdiet", "qxzoldaccess", "qxzfiganswer", "qxzspkanswer"]:
+        assert _markers_anywhere(marker) == []
+    for marker in ["qxzspkflight", "qxzspkairport"]:
         assert _markers_anywhere(marker) == []
     # Counts, public figures and the public record stay.
     assert list(old_edition.delegation_counts()) == counts_before
