@@ -23,8 +23,9 @@ from events.models import Edition
 
 from ..badge_sheets import badge_sheet_delete, badge_sheet_request, sheet_path
 from ..exports import csv_lines, neutralize_formula
+from ..forms import _question_field
 from ..letters import letter_issue, letter_pdf, letter_revoke
-from ..logistics import LogisticsError, social_events, travel_plan_save, travel_reminders_send
+from ..logistics import LogisticsError, follow_up_questions, social_events, travel_plan_save, travel_reminders_send
 from ..logistics_forms import TRAVEL_FIELDSETS_FLAT, check_travel_dates
 from ..logistics_reports import REPORTS
 from ..models import BadgeSheet, EditionLogistics, Hotel, InvitationLetter, Registration, TravelPlan
@@ -214,9 +215,31 @@ class TravelPlanAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "registration"] if obj else self.readonly_fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        """On a change page, the edition's follow-up questions too, with the delegate's answers:
+        organizers correct those as well (optional here, whatever the delegate's form asks)."""
+        if obj is None:
+            return super().get_form(request, obj, **kwargs)
+        questions = follow_up_questions(obj.registration.edition)
+        extra = {}
+        for question in questions:
+            field = _question_field(question)
+            field.required = False
+            field.initial = obj.answers.get(question.answer_key, "")
+            extra[question.answer_key] = field
+        form = type("TravelPlanWithAnswersForm", (TravelPlanAdminForm,), extra)
+        return super().get_form(request, obj, **{**kwargs, "form": form})
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in TRAVEL_FIELDSETS_FLAT if name != "social_events"}
-        data["answers"] = obj.answers
+        data["answers"] = {
+            **obj.answers,
+            **{
+                question.answer_key: form.cleaned_data.get(question.answer_key, "")
+                for question in follow_up_questions(obj.registration.edition)
+                if question.answer_key in form.cleaned_data
+            },
+        }
         try:
             saved = travel_plan_save(
                 registration=obj.registration,

@@ -299,6 +299,20 @@ def test_organizers_correct_travel_details_after_the_deadline(organizer_client, 
     assert (plan.hotel, plan.updated_by_organizer, list(plan.social_events.all())) == (hotel, True, [banquet])
 
 
+def test_organizers_correct_the_answers_to_follow_up_questions(organizer_client, accepted):
+    question = make_question(accepted.edition, asked_on="follow_up", label_en="Arriving with a guest?")
+    other = make_question(accepted.edition, asked_on="follow_up", label_en="Preferred seat")
+    plan = make_travel_plan(accepted, answers={question.answer_key: "no", other.answer_key: "window"})
+    url = reverse("admin:delegates_travelplan_change", args=[plan.pk])
+    page = organizer_client.get(url).content.decode()
+    assert "Arriving with a guest?" in page and 'value="window"' not in page  # a textarea holds it
+    assert "window</textarea>" in page
+    response = organizer_client.post(url, {**form_data(), question.answer_key: "yes, one", other.answer_key: ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan.refresh_from_db()
+    assert plan.answers == {question.answer_key: "yes, one", other.answer_key: ""}
+
+
 def test_the_admin_refuses_a_hotel_of_another_edition(organizer_client, accepted):
     plan = make_travel_plan(accepted)
     foreign = make_hotel(make_open_edition())
