@@ -83,6 +83,7 @@ def test_apply_erases_every_byte_and_keeps_counts_public_figures_and_the_record(
     # Travel details of someone who stays in the public record go too: they are personal.
     make_travel_plan(speaker_registration, arrival_carrier="qxzspkflight", arrival_place="qxzspkairport")
     counts_before = list(old_edition.delegation_counts())
+    assert _markers_anywhere("7395 8264") != []  # the phone marker is findable before the purge
 
     output = _purge("--apply")
 
