@@ -29,10 +29,11 @@ install: $(STAMP)
 .env:
 	printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 
-# Refresh locale/*.po from the code, then compile them; the compiled .mo files are committed.
+# Refresh locale/*.po from the code (no location comments: branches then merge cleanly), then
+# compile them; the compiled .mo files are committed.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=tests --no-obsolete -v0
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	SECRET_KEY=make-messages $(PY) manage.py makemessages --all --ignore=.venv --ignore=.tools --ignore=tests --no-obsolete --no-location -v0
+	SECRET_KEY=make-messages $(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: $(STAMP) .env
 	@sh .ci/system-packages.sh $(RUN_PACKAGES)
