@@ -3,8 +3,14 @@
 On PostgreSQL, words are matched with full-text search (`simple` configuration, so no
 language's stemming favours one of our three) and ranked; because PostgreSQL does not
 split Japanese or Chinese text into words, a substring match is added for every word too.
-On SQLite, the substring match alone finds the same rows, unranked. Both search the
-active language's column and English, which is what a page falls back to.
+On SQLite, the substring match alone finds the same rows, unranked. Every language's
+column is searched, whatever the page's language: `鎌倉` finds Kamakura on the English site.
+
+The same word is written differently across our scripts: Japanese shinjitai (台湾, 頼清徳,
+会), Traditional Chinese (台灣, 賴清德, 會) and its standard variants (臺). Each query word is
+expanded into its forms in each script with OpenCC (`jp2t` and `t2jp`), and a row matches
+when any form appears; folding the query, not the stored text, needs no extra column to
+keep in step and works alike on SQLite and PostgreSQL.
 
 There is no GIN index: the substring half of the match (which CJK text needs) and the
 join to speakers' names keep PostgreSQL from using one, and at the series' scale a scan is
@@ -16,15 +22,16 @@ be cut first and only that page's rows fetched (`search_results`): a fixed numbe
 queries however many rows match.
 """
 
+import unicodedata
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import and_, or_
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
-from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
+from opencc import OpenCC
 
 from delegates.models import Person
 
@@ -64,17 +71,51 @@ KINDS = [
 
 
 def _columns(fields):
-    languages = dict.fromkeys([get_language(), settings.MODELTRANSLATION_DEFAULT_LANGUAGE])
-    return [build_localized_fieldname(field, language) for field in fields for language in languages]
+    return [
+        build_localized_fieldname(field, language)
+        for field in fields
+        for language in settings.MODELTRANSLATION_LANGUAGES
+    ]
 
 
 def _words(query):
     return [word for word in query.split() if word][:10]
 
 
+@cache
+def _converter(config):
+    return OpenCC(config)
+
+
+# Variants OpenCC's standard forms leave apart: Taiwan writes 台 where the standard has 臺.
+TAIWAN_FORMS = str.maketrans({"臺": "台"})
+
+
+@cache
+def script_variants(word):
+    """The word as Japanese and as Traditional Chinese write it (台湾, 臺灣, 台灣), full-width
+    letters and digits folded (ＮＡＧＯＹＡ is Nagoya); the word itself first."""
+    word = unicodedata.normalize("NFKC", word)
+    traditional = _converter("jp2t.json").convert(word)
+    forms = [
+        word,
+        traditional,
+        traditional.translate(TAIWAN_FORMS),
+        _converter("t2jp.json").convert(word),
+        _converter("t2jp.json").convert(traditional),
+    ]
+    return tuple(dict.fromkeys(forms))
+
+
 def _substring_match(columns, words):
-    """Every word appears in at least one column."""
-    return reduce(and_, (reduce(or_, (Q(**{f"{column}__icontains": word}) for column in columns)) for word in words))
+    """Every word appears, in one of its scripts' forms, in at least one column."""
+    return reduce(
+        and_,
+        (
+            reduce(or_, (Q(**{f"{column}__icontains": form}) for column in columns for form in script_variants(word)))
+            for word in words
+        ),
+    )
 
 
 def _public_speaker_match(words):

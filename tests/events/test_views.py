@@ -9,10 +9,12 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.views.defaults import server_error
 
 from delegates.models import Category, Registration, Side
 from events.models import Edition, Resolution, Speech
+from events.search import script_variants
 from tests.factories import (
     make_edition,
     make_follow_up,
@@ -472,6 +474,66 @@ def test_search_finds_content_in_the_readers_language(client, demo, language, qu
     text = _text(_page(client, "events:search", language, query=f"?q={query}"))
     for title in expected:
         assert title in text
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "expected"),
+    [
+        # Japanese shinjitai on the Traditional Chinese site, and the other way round.
+        ("zh-hant", "台湾", "日本支持台灣加入CPTPP"),
+        ("ja", "台灣", "台湾のCPTPP加入に対する日本の支持"),
+        ("ja", "臺灣", "台湾のCPTPP加入に対する日本の支持"),
+        ("zh-hant", "頼清徳", "賴清德總統錄影致詞"),
+        ("ja", "賴清德", "頼清徳総統のビデオメッセージ"),
+        ("ja", "會談", "鎌倉 2025"),
+        # Another language's words on the English site.
+        ("en", "鎌倉", "Kamakura 2025"),
+        ("en", "名古屋", "Nagoya 2026"),
+        ("en", "台灣", "Japan's support for Taiwan's entry into the CPTPP"),
+        ("en", "ＣＰＴＰＰ", "Japan's support for Taiwan's entry into the CPTPP"),
+    ],
+)
+def test_search_finds_the_same_thing_in_every_script(client, demo, language, query, expected):
+    text = _text(_page(client, "events:search", language, query=f"?q={query}"))
+    assert expected in text
+    assert "Nothing matches" not in text
+
+
+def test_script_variants_fold_shinjitai_and_traditional_forms():
+    assert set(script_variants("台湾")) == {"台湾", "臺灣", "台灣"}
+    assert set(script_variants("賴清德")) == {"賴清德", "頼清徳"}
+    assert set(script_variants("会")) == {"会", "會"}
+    assert script_variants("ＮＡＧＯＹＡ") == ("NAGOYA",)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_search_without_results_says_nothing_matches(client, demo, language):
+    text = _text(_page(client, "events:search", language, query="?q=zzqxqzz"))
+    nothing = {"en": "Nothing matches", "ja": "一致するものはありません", "zh-hant": "沒有符合的結果"}[language]
+    assert nothing in text
+    prompt = {"en": "Type a word or two", "ja": "", "zh-hant": ""}[language]
+    assert not prompt or prompt not in text
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%25_%5C", "a" * 200, "\\", "'; DROP TABLE x; --"])
+def test_search_takes_wildcards_and_odd_input_as_text(client, demo, query):
+    response = client.get(_url("events:search") + "?" + urlencode({"q": query}))
+    assert response.status_code == 200
+    assert "Nothing matches" in _text(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a" * 201, "Ensure this value has at most 200 characters"),
+        ("a\x00b", "Null characters are not allowed."),
+        ("\u3000", "This field is required."),
+    ],
+)
+def test_search_refuses_overlong_and_null_queries_on_the_page(client, query, message):
+    response = client.get(_url("events:search") + "?" + urlencode({"q": query}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
 
 
 def test_search_does_not_find_speeches_by_the_name_of_a_private_speaker(client):
