@@ -1,9 +1,13 @@
-"""The e-mails a delegate receives, in their language, as plain text and HTML.
+"""Every e-mail the site sends, in the reader's language, as plain text and HTML.
 
-Each kind is a subject, a few paragraphs and at most one button; two templates
-(templates/delegates/email/message.txt and .html) lay every kind out the same way.
+Two sources, one pipeline: the workflow's messages below (a subject, a few paragraphs, at
+most one button), and the messages organizers write in the composer (delegates.messaging
+records them, one DelegateMessage with a MessageDelivery per recipient). Both are rendered
+here, laid out by one pair of templates (templates/delegates/email/message.txt and .html),
+and sent by one task (delegates.tasks.send_email).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,9 +15,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from .models import MessageDelivery, Registration
 from .tokens import confirm_url, manage_url
 
 
@@ -126,15 +132,22 @@ MESSAGES = {
 
 
 def edition_title(edition):
-    """'12th Japan–Taiwan Exchange Summit (Nagoya 2026)' in the active language."""
-    return f"{edition.ordinal_label} {edition.series.name} ({edition.host_city} {edition.year})"
+    """'12th Japan–Taiwan Exchange Summit (Nagoya 2026)' in the active language, with the
+    language's own brackets ('第12屆台日交流高峰會（名古屋 2026）')."""
+    return _("%(ordinal)s %(series)s (%(city)s %(year)s)") % {
+        "ordinal": edition.ordinal_label,
+        "series": edition.series.name,
+        "city": edition.host_city,
+        "year": edition.year,
+    }
 
 
 def addressee(person, language):
-    """Japanese and Chinese readers are greeted by the name in native script when there is one."""
+    """Japanese and Chinese readers are greeted by the name in native script when there is
+    one; English readers by honorific and full name."""
     if language != "en" and person.native_name:
         return person.native_name
-    return person.full_name
+    return " ".join(part for part in (person.honorific, person.full_name) if part)
 
 
 def _reason(registration, kind) -> list[str]:
@@ -147,7 +160,33 @@ def _reason(registration, kind) -> list[str]:
     return [_("The organizers wrote: %(reason)s") % {"reason": change.note}]
 
 
+def _render(*, language, subject, paragraphs, html_paragraphs=None, greeting="", action="", link=""):
+    """(plain text, HTML) of one e-mail in the shared layout; `html_paragraphs` are already
+    safe HTML (a composed message's links), otherwise the plain paragraphs are escaped."""
+    context = {
+        "language": language,
+        "subject": subject,
+        "greeting": greeting,
+        "paragraphs": paragraphs,
+        "html_paragraphs": html_paragraphs if html_paragraphs is not None else paragraphs,
+        "action": action,
+        "link": link,
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(language):
+        return render_to_string("delegates/email/message.txt", context), render_to_string(
+            "delegates/email/message.html", context
+        )
+
+
+def _send(*, to, subject, text, html):
+    email = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    email.attach_alternative(html, "text/html")
+    email.send()
+
+
 def registration_email_send(*, registration_id: int, kind: str) -> None:
+    """One of the workflow's messages (MESSAGES) to one registration."""
     registration = Registration.objects.select_related("person", "edition__series").get(pk=registration_id)
     if not registration.email:
         return  # erased since the e-mail was queued
@@ -156,25 +195,119 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
         # The link signed below is valid from now; retention expires the registration only
         # after the latest one (delegates.retention.unconfirmed_registrations_expired).
         Registration.objects.filter(pk=registration.pk).update(confirmation_sent_at=timezone.now())
-    with translation.override(registration.language):
+    language = registration.language
+    with translation.override(language):
         values = {
             "edition": edition_title(registration.edition),
             "days": settings.REGISTRATION_CONFIRM_MAX_AGE // (60 * 60 * 24),
         }
         link = {"confirm": confirm_url, "manage": manage_url}[message.link](registration) if message.link else ""
-        context = {
-            "registration": registration,
-            "name": addressee(registration.person, registration.language),
-            "subject": message.subject % values,
-            "paragraphs": [paragraph % values for paragraph in message.paragraphs] + _reason(registration, kind),
-            "action": message.action,
-            "link": link,
-            "site_url": settings.SITE_URL,
-        }
-        email = EmailMultiAlternatives(
-            subject=context["subject"],
-            body=render_to_string("delegates/email/message.txt", context),
-            to=[registration.email],
+        subject = str(message.subject % values)
+        text, html = _render(
+            language=language,
+            subject=subject,
+            greeting=addressee(registration.person, language),
+            paragraphs=[str(paragraph % values) for paragraph in message.paragraphs] + _reason(registration, kind),
+            action=str(message.action or ""),
+            link=link,
         )
-        email.attach_alternative(render_to_string("delegates/email/message.html", context), "text/html")
-    email.send()
+    _send(to=registration.email, subject=subject, text=text, html=html)
+
+
+# --- Messages organizers write ----------------------------------------------------------
+
+PLACEHOLDERS = {
+    "name": _("the delegate's name (in Japanese or Chinese script when they read that language)"),
+    "link": _("the private link to their registration page"),
+    "edition": _("the edition's full name"),
+}
+PLACEHOLDER_PATTERN = re.compile(r"\{([^{}\s]*)\}")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    return sorted({name for name in PLACEHOLDER_PATTERN.findall(text) if name not in PLACEHOLDERS})
+
+
+def placeholder_values(registration: Registration, language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            "name": addressee(registration.person, language),
+            "link": manage_url(registration),
+            "edition": edition_title(registration.edition),
+        }
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER_PATTERN.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def _html_with_links(text: str, values: dict[str, str]):
+    """The text escaped, each placeholder filled in, {link} as a real link."""
+    parts = []
+    position = 0
+    for match in PLACEHOLDER_PATTERN.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        name = match.group(1)
+        if name == "link":
+            parts.append(
+                format_html('<a href="{0}" style="color:#0b5cad;word-break:break-all">{0}</a>', values["link"])
+            )
+        else:
+            parts.append(escape(values.get(name, match.group(0))))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("<br>".join("".join(parts).split("\n")))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    language: str  # the version the delegate gets: theirs, or English when none was written
+    subject: str
+    text: str
+    html: str
+
+
+def render_composed(message, registration: Registration) -> RenderedMessage:
+    """A composed message as this delegate receives it: their language's version (English
+    when the organizer wrote none), placeholders filled in."""
+    language, subject, body = message.version(registration.language)
+    values = placeholder_values(registration, registration.language)
+    filled_subject = " ".join(fill_placeholders(subject, values).split())
+    paragraphs = _paragraphs(body)
+    text, html = _render(
+        language=registration.language,
+        subject=filled_subject,
+        paragraphs=[fill_placeholders(paragraph, values) for paragraph in paragraphs],
+        html_paragraphs=[_html_with_links(paragraph, values) for paragraph in paragraphs],
+    )
+    return RenderedMessage(language=language, subject=filled_subject, text=text, html=html)
+
+
+def delivery_send(*, delivery_id: int) -> None:
+    """One delegate's copy of a composed message; the outcome is recorded on the delivery."""
+    delivery = MessageDelivery.objects.select_related(
+        "message", "registration__person", "registration__edition__series"
+    ).get(pk=delivery_id)
+    if delivery.status != MessageDelivery.Status.QUEUED:
+        return  # a retried task must not send twice
+    registration = delivery.registration
+    if not registration.email:
+        delivery.status = MessageDelivery.Status.SKIPPED
+        delivery.save(update_fields=["status"])
+        return
+    rendered = render_composed(delivery.message, registration)
+    delivery.language = rendered.language
+    try:
+        _send(to=registration.email, subject=rendered.subject, text=rendered.text, html=rendered.html)
+    except OSError as error:  # SMTP refused or unreachable: recorded, and visible in the admin
+        delivery.status = MessageDelivery.Status.FAILED
+        delivery.error = str(error)[:300]
+        delivery.save(update_fields=["status", "error", "language"])
+        return
+    delivery.status = MessageDelivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["status", "sent_at", "language"])

@@ -125,6 +125,10 @@ def erase_history(objects, markers, addresses) -> None:
         entry.save(update_fields=["object_repr", "changes_text"])
 
 
+# Every version of a composed message (delegates.models.DelegateMessage).
+MESSAGE_TEXT_FIELDS = ["subject", "body", "subject_ja", "body_ja", "subject_zh_hant", "body_zh_hant"]
+
+
 def erase_messages_and_notes(registrations, markers) -> None:
     """Notes, delivery errors, messages and their recorded filters, task results."""
     RegistrationStatusChange.objects.filter(registration__in=registrations).exclude(note="").update(note="")
@@ -139,11 +143,11 @@ def erase_messages_and_notes(registrations, markers) -> None:
         if blanked != message.recipients_filter:
             message.recipients_filter = blanked
             message.save(update_fields=["recipients_filter"])
-    for message in DelegateMessage.objects.filter(_containing(["subject", "body", "recipients_filter"], markers)):
-        message.subject = redact(message.subject, markers)
-        message.body = redact(message.body, markers)
-        message.recipients_filter = redact(message.recipients_filter, markers)
-        message.save(update_fields=["subject", "body", "recipients_filter"])
+    message_fields = [*MESSAGE_TEXT_FIELDS, "recipients_filter"]
+    for message in DelegateMessage.objects.filter(_containing(message_fields, markers)):
+        for field in message_fields:
+            setattr(message, field, redact(getattr(message, field), markers))
+        message.save(update_fields=message_fields)
     for result in DBTaskResult.objects.filter(_containing(["traceback", "exception_class_path"], markers)):
         result.traceback = redact(result.traceback, markers)
         result.exception_class_path = redact(result.exception_class_path, markers)

@@ -111,14 +111,14 @@ def travel_reminder_recipients(edition):
 def travel_reminders_send(*, edition) -> int:
     """Queue the reminder e-mail for every delegate who has not filled in the form; the
     e-mails are sent by the task queue after the transaction commits."""
-    from .tasks import send_registration_email
+    from .tasks import send_email
 
     if not logistics_for(edition).follow_up_open(timezone.now()):
         raise LogisticsError(_("The deadline for travel details has passed; no reminder was sent."))
     ids = list(travel_reminder_recipients(edition).values_list("pk", flat=True))
     for registration_id in ids:
         transaction.on_commit(
-            lambda registration_id=registration_id: send_registration_email.enqueue(
+            lambda registration_id=registration_id: send_email.enqueue(
                 registration_id=registration_id, kind="travel_reminder"
             )
         )

@@ -458,10 +458,15 @@ class RegistrationStatusChange(models.Model):
 
 
 class DelegateMessage(models.Model):
-    """An e-mail an organizer wrote to a chosen set of registrations."""
+    """An e-mail an organizer wrote to a chosen set of registrations: an English version,
+    which every delegate gets whose language has none, and optional Japanese and Chinese ones."""
 
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    subject = models.CharField(_("subject (English)"), max_length=200)
+    body = models.TextField(_("message (English)"))
+    subject_ja = models.CharField(_("subject (Japanese)"), max_length=200, blank=True)
+    body_ja = models.TextField(_("message (Japanese)"), blank=True)
+    subject_zh_hant = models.CharField(_("subject (Traditional Chinese)"), max_length=200, blank=True)
+    body_zh_hant = models.TextField(_("message (Traditional Chinese)"), blank=True)
     recipients_filter = models.CharField(
         _("recipients"),
         max_length=500,
@@ -485,6 +490,24 @@ class DelegateMessage(models.Model):
     def __str__(self):
         return self.subject
 
+    def version(self, language: str) -> tuple[str, str, str]:
+        """(language, subject, body) a reader of `language` gets: their own version when both
+        its subject and body were written, otherwise the English one."""
+        suffix = language.replace("-", "_")
+        subject, body = getattr(self, f"subject_{suffix}", ""), getattr(self, f"body_{suffix}", "")
+        if language != "en" and subject and body:
+            return language, subject, body
+        return "en", self.subject, self.body
+
+    def clean(self):
+        for suffix in ("ja", "zh_hant"):
+            subject, body = getattr(self, f"subject_{suffix}"), getattr(self, f"body_{suffix}")
+            if bool(subject) != bool(body):
+                field = f"body_{suffix}" if subject else f"subject_{suffix}"
+                raise ValidationError(
+                    {field: _("Write both the subject and the message of this language, or neither.")}
+                )
+
 
 class MessageDelivery(models.Model):
     """One delegate's copy of a message: queued, then sent (or skipped, or failed)."""
@@ -504,6 +527,13 @@ class MessageDelivery(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    language = models.CharField(
+        _("version sent"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the version this delegate received (English when theirs was not written)."),
+    )
 
     class Meta:
         verbose_name = _("message delivery")

@@ -28,7 +28,7 @@ from events.models import Edition
 from . import erasure
 from .audit import acting_as_system
 from .models import Person, Registration, RegistrationStatusChange
-from .tasks import send_registration_email
+from .tasks import send_email
 
 Status = Registration.Status
 Actor = RegistrationStatusChange.Actor
@@ -232,7 +232,7 @@ def _places_left(edition: Edition) -> int | None:
 
 def _email(registration: Registration, kind: str) -> None:
     # After commit, never while the lock is held.
-    transaction.on_commit(partial(send_registration_email.enqueue, registration_id=registration.pk, kind=kind))
+    transaction.on_commit(partial(send_email.enqueue, registration_id=registration.pk, kind=kind))
 
 
 def _check_transition(registration, to_status) -> None:
@@ -688,7 +688,7 @@ def registration_resend_confirmation(*, registration: Registration) -> None:
     if registration.status != Status.UNCONFIRMED:
         raise AlreadyConfirmed
     # Nothing is written here, so there is no commit to wait for.
-    send_registration_email.enqueue(registration_id=registration.pk, kind="confirm")
+    send_email.enqueue(registration_id=registration.pk, kind="confirm")
 
 
 def registration_send_manage_link(*, registration: Registration) -> bool:
@@ -698,7 +698,7 @@ def registration_send_manage_link(*, registration: Registration) -> bool:
     # add() is atomic (in the shared cache): of simultaneous attempts, one sends.
     if not cache.add(f"manage-link-resent:{registration.access_key}", 1, timeout=MANAGE_LINK_RESEND_SECONDS):
         return False
-    send_registration_email.enqueue(registration_id=registration.pk, kind="manage_link")
+    send_email.enqueue(registration_id=registration.pk, kind="manage_link")
     return True
 
 

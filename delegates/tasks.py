@@ -2,12 +2,17 @@
 
 from django_tasks import task
 
-from .emails import registration_email_send
+from .emails import delivery_send, registration_email_send
 
 
 @task()
-def send_registration_email(*, registration_id: int, kind: str) -> None:
-    registration_email_send(registration_id=registration_id, kind=kind)
+def send_email(*, kind: str, registration_id: int | None = None, delivery_id: int | None = None) -> None:
+    """Every e-mail goes out through this one task: a workflow message (`kind` names it)
+    to a registration, or one delegate's copy of a composed message (`kind="composed"`)."""
+    if kind == "composed":
+        delivery_send(delivery_id=delivery_id)
+    else:
+        registration_email_send(registration_id=registration_id, kind=kind)
 
 
 @task()

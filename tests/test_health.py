@@ -31,10 +31,10 @@ def test_health_reports_a_task_queue_that_fell_behind(client, settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.HEALTH_TASK_QUEUE_MAX_DELAY = 300
-    from delegates.tasks import send_registration_email
+    from delegates.tasks import send_email
 
-    send_registration_email.enqueue(registration_id=0, kind="confirm")
-    send_registration_email.enqueue(registration_id=0, kind="confirm")
+    send_email.enqueue(registration_id=0, kind="confirm")
+    send_email.enqueue(registration_id=0, kind="confirm")
     DBTaskResult.objects.filter(pk=DBTaskResult.objects.order_by("enqueued_at").first().pk).update(
         enqueued_at=timezone.now() - datetime.timedelta(seconds=900)
     )

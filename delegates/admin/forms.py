@@ -6,27 +6,41 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Edition
 
 from .. import services
+from ..emails import PLACEHOLDERS, unknown_placeholders
 from ..imports import MAX_FILE_BYTES
-from ..messaging import PLACEHOLDERS, unknown_placeholders
 from ..models import Registration, RegistrationStatusChange
 
 Status = Registration.Status
 
 
-class ComposeMessageForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+def _message_field(label, **kwargs):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text=_("Separate paragraphs with an empty line."),
+        **kwargs,
     )
+
+
+class ComposeMessageForm(forms.Form):
+    """One message in up to three versions: English (required, and what every reader gets
+    whose language has no version) and optional Japanese and Traditional Chinese ones."""
+
+    subject = forms.CharField(label=_("Subject (English)"), max_length=200)
+    body = _message_field(_("Message (English)"))
+    subject_ja = forms.CharField(label=_("Subject (Japanese)"), max_length=200, required=False)
+    body_ja = _message_field(_("Message (Japanese)"), required=False)
+    subject_zh_hant = forms.CharField(label=_("Subject (Traditional Chinese)"), max_length=200, required=False)
+    body_zh_hant = _message_field(_("Message (Traditional Chinese)"), required=False)
     # The number of recipients the organizer saw in the preview; sending checks it again.
     expected_recipients = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    TRANSLATIONS = {"ja": ("subject_ja", "body_ja"), "zh-hant": ("subject_zh_hant", "body_zh_hant")}
+
     def clean(self):
         cleaned = super().clean()
-        for field in ("subject", "body"):
-            unknown = unknown_placeholders(cleaned.get(field, ""))
+        for field in ("subject", "body", "subject_ja", "body_ja", "subject_zh_hant", "body_zh_hant"):
+            unknown = unknown_placeholders(cleaned.get(field) or "")
             if unknown:
                 self.add_error(
                     field,
@@ -36,7 +50,22 @@ class ComposeMessageForm(forms.Form):
                         "known": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS),
                     },
                 )
+        for subject_field, body_field in self.TRANSLATIONS.values():
+            subject, body = cleaned.get(subject_field), cleaned.get(body_field)
+            if bool(subject) != bool(body) and subject_field not in self.errors and body_field not in self.errors:
+                self.add_error(
+                    body_field if subject else subject_field,
+                    _("Write both the subject and the message of this language, or neither."),
+                )
         return cleaned
+
+    def translations(self) -> dict[str, tuple[str, str]]:
+        """The versions written besides English, by language."""
+        return {
+            language: (self.cleaned_data[subject], self.cleaned_data[body])
+            for language, (subject, body) in self.TRANSLATIONS.items()
+            if self.cleaned_data.get(subject) and self.cleaned_data.get(body)
+        }
 
 
 class ImportUploadForm(forms.Form):

@@ -6,8 +6,9 @@ capacity, the waiting list and the history right."""
 from functools import partial
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +23,7 @@ from events.models import Edition
 
 from ..audit import AuditLogAdminMixin
 from ..dashboard import edition_dashboard
+from ..emails import edition_title, fill_placeholders
 from ..exports import registrations_csv_response
 from ..models import (
     DelegateMessage,
@@ -341,23 +343,57 @@ class QuestionAdmin(TranslationAdmin):
 
 class DeliveryInline(ReadOnlyInline):
     model = MessageDelivery
-    fields = ["registration", "status", "sent_at", "error"]
+    fields = ["registration", "status", "language", "sent_at", "error"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("message", "registration__person", "registration__edition")
 
 
+def subject_as_sent(message, edition):
+    """The subject as delegates read it, the edition filled in when every recipient was of
+    one edition; a name and a link differ per delegate and are described."""
+    values = {
+        "name": str(_("(each delegate's name)")),
+        "link": str(_("(their link)")),
+        "edition": edition_title(edition) if edition is not None else str(_("(their edition)")),
+    }
+    return fill_placeholders(message.subject, values)
+
+
+class MessageChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        ids = {message.only_edition_id for message in self.result_list if message.edition_total == 1}
+        editions = Edition.objects.select_related("series").in_bulk(ids)
+        for message in self.result_list:
+            message.only_edition = editions.get(message.only_edition_id) if message.edition_total == 1 else None
+
+
 @admin.register(DelegateMessage)
 class DelegateMessageAdmin(admin.ModelAdmin):
     """Messages are written in the composer (the registration list's "Write to these"); here they are read."""
 
-    list_display = ["subject", "created_at", "sent_by", "recipients_filter", "sent_count", "delivery_count"]
+    list_display = ["sent_subject", "created_at", "sent_by", "recipients_filter", "sent_count", "delivery_count"]
     list_select_related = ["sent_by"]
-    search_fields = ["subject", "body"]
-    fields = ["subject", "body", "recipients_filter", "sent_by", "created_at"]
+    search_fields = ["subject", "body", "subject_ja", "body_ja", "subject_zh_hant", "body_zh_hant"]
+    fields = [
+        "sent_subject",
+        "subject",
+        "body",
+        "subject_ja",
+        "body_ja",
+        "subject_zh_hant",
+        "body_zh_hant",
+        "recipients_filter",
+        "sent_by",
+        "created_at",
+    ]
     readonly_fields = fields
     inlines = [DeliveryInline]
+
+    def get_changelist(self, request, **kwargs):
+        return MessageChangeList
 
     def get_queryset(self, request):
         return (
@@ -366,8 +402,20 @@ class DelegateMessageAdmin(admin.ModelAdmin):
             .annotate(
                 delivery_total=Count("deliveries"),
                 sent_total=Count("deliveries", filter=Q(deliveries__status=MessageDelivery.Status.SENT)),
+                edition_total=Count("deliveries__registration__edition", distinct=True),
+                only_edition_id=Min("deliveries__registration__edition"),
             )
         )
+
+    @admin.display(description=_("subject as sent"), ordering="subject")
+    def sent_subject(self, message):
+        if not hasattr(message, "only_edition"):  # the change form: one message, one look-up
+            message.only_edition = (
+                Edition.objects.select_related("series").get(pk=message.only_edition_id)
+                if message.edition_total == 1
+                else None
+            )
+        return subject_as_sent(message, message.only_edition)
 
     @admin.display(description=_("recipients"), ordering="delivery_total")
     def delivery_count(self, message):

@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from events.models import Edition
 
 from .. import imports, services
-from ..messaging import FILTER_SEPARATOR, PLACEHOLDERS, message_send, render_message, search_filter
+from ..emails import PLACEHOLDERS, render_composed
+from ..messaging import FILTER_SEPARATOR, message_draft, message_send, search_filter
 from ..models import Registration, RegistrationStatusChange
 from .forms import ComposeMessageForm, ImportUploadForm, TransitionForm
 
@@ -67,12 +68,20 @@ def _active_filters(changelist, request) -> list[str]:
     return described
 
 
-def _previews(subject, body, recipients) -> list[dict]:
-    """The message as the first few recipients will read it, placeholders filled in."""
+def _previews(message, recipients) -> list[dict]:
+    """The message as the first few recipients will read it: the version of their language
+    (or English, said so), placeholders filled in."""
     previews = []
     for registration in recipients[:PREVIEW_RECIPIENTS]:
-        filled_subject, text, _html = render_message(subject=subject, body=body, registration=registration)
-        previews.append({"registration": registration, "subject": filled_subject, "text": text})
+        rendered = render_composed(message, registration)
+        previews.append(
+            {
+                "registration": registration,
+                "subject": rendered.subject,
+                "text": rendered.text,
+                "fallback": rendered.language != registration.language,
+            }
+        )
     return previews
 
 
@@ -90,6 +99,7 @@ def compose_view(model_admin, request):
     previews = []
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        translations = form.translations()
         if "send" in request.POST:
             if form.cleaned_data["expected_recipients"] != recipient_count:
                 form.add_error(
@@ -106,6 +116,7 @@ def compose_view(model_admin, request):
                     registrations=recipients,
                     user=request.user,
                     recipients_filter=FILTER_SEPARATOR.join(filters),
+                    translations=translations,
                 )
                 model_admin.message_user(
                     request,
@@ -121,7 +132,7 @@ def compose_view(model_admin, request):
                 return HttpResponseRedirect(f"{changelist_url}?{request.GET.urlencode()}")
         form.data = form.data.copy()
         form.data["expected_recipients"] = recipient_count
-        previews = _previews(subject, body, recipients)
+        previews = _previews(message_draft(subject=subject, body=body, translations=translations), recipients)
     context = _context(
         model_admin,
         request,

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from delegates.messaging import fill_placeholders, message_send
+from delegates.emails import fill_placeholders, placeholder_values
+from delegates.messaging import message_send
 from delegates.models import DelegateMessage, MessageDelivery, Side
 from delegates.tokens import manage_url, registration_from_manage_token
 from tests.factories import make_edition, make_person, make_registration
@@ -29,14 +30,15 @@ def _filters(edition):
 
 def test_placeholders_are_filled_per_delegate(nagoya):
     lee = nagoya.registrations.get(email="lee@x.tw")
-    name, link, edition = fill_placeholders("{name}|{link}|{edition}", lee).split("|")
-    assert (name, edition) == ("李逸洋", f"第12屆 {nagoya.series.name} (Nagoya 2026)")
+    values = placeholder_values(lee, lee.language)
+    name, link, edition = fill_placeholders("{name}|{link}|{edition}", values).split("|")
+    assert (name, edition) == ("李逸洋", f"第12屆{nagoya.series.name}（Nagoya 2026）")
     # The link is the delegate's own signed self-service link (signed now, so compared by what it opens).
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert link.startswith("http://127.0.0.1:8000/zh-hant/")
     assert registration_from_manage_token(token) == lee
     chen = nagoya.registrations.get(email="chen@x.tw")
-    assert fill_placeholders("Dear {name}", chen) == "Dear Chen Wu"
+    assert fill_placeholders("Dear {name}", placeholder_values(chen, "en")) == "Dear Chen Wu"
 
 
 def test_compose_preview_then_send_to_the_filtered_registrations(
@@ -65,7 +67,7 @@ def test_compose_preview_then_send_to_the_filtered_registrations(
     assert sorted(mail.to[0] for mail in mailoutbox) == ["chen@x.tw", "lee@x.tw"]
     lee_mail = next(mail for mail in mailoutbox if mail.to == ["lee@x.tw"])
     lee = nagoya.registrations.get(email="lee@x.tw")
-    assert lee_mail.subject == f"Hotel for 第12屆 {nagoya.series.name} (Nagoya 2026)"
+    assert lee_mail.subject == f"Hotel for 第12屆{nagoya.series.name}（Nagoya 2026）"
     assert "李逸洋" in lee_mail.body
     # The link was signed when the task ran; everything up to the signature's timestamp matches.
     link_prefix = manage_url(lee).rsplit(":", 2)[0]

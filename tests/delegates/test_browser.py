@@ -67,8 +67,8 @@ def test_register_confirm_and_cancel_in_japanese(page, screenshot):
         "高市早苗",
     )
     assert [m.subject for m in mail.outbox][1:] == [
-        f"第1回 {edition.series.name} (名古屋 2015)へのご参加が確定しました",
-        f"第1回 {edition.series.name} (名古屋 2015)へのお申し込みをキャンセルしました",
+        f"第1回{edition.series.name}（名古屋 2015）へのご参加が確定しました",
+        f"第1回{edition.series.name}（名古屋 2015）へのお申し込みをキャンセルしました",
     ]
 
 

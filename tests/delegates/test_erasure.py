@@ -139,6 +139,8 @@ def _fill_everything(client, organizer_client, settings, django_capture_on_commi
             {
                 "subject": "For Qxzgiven",
                 "body": "Dear {name}, about Qxzdietary.",
+                "subject_zh_hant": "致Qxzgiven",
+                "body_zh_hant": "關於Qxzdietary。",
                 "send": "1",
                 "expected_recipients": 1,
             },

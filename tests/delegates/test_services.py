@@ -51,7 +51,7 @@ def test_whole_workflow_confirm_accept_waitlist_cancel_promote(run_on_commit):
     run_on_commit(services.registration_confirm, registration=first)
     run_on_commit(services.registration_confirm, registration=second)
     assert (first.status, second.status) == (Status.ACCEPTED, Status.WAITLISTED)
-    title_en, title_ja = f"1st {edition.series.name} (City 1 2015)", f"第1回 {edition.series.name} (City 1 2015)"
+    title_en, title_ja = f"1st {edition.series.name} (City 1 2015)", f"第1回{edition.series.name}（City 1 2015）"
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         ("first@example.org", f"Your place at {title_en} is confirmed"),
         ("second@example.org", f"{title_ja}のキャンセル待ちに登録されました"),

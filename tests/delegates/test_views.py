@@ -105,7 +105,7 @@ def test_registering_sends_the_confirmation_and_shows_what_to_do_next(post):
     registration = Registration.objects.get()
     assert (registration.status, registration.language, registration.email) == ("unconfirmed", "ja", "mei@example.org")
     (message,) = mail.outbox
-    assert message.subject == f"第1回 {edition.series.name} (City 1 2015)への申込を確認してください"
+    assert message.subject == f"第1回{edition.series.name}（City 1 2015）への申込を確認してください"
     assert link_in(message).startswith("/ja/registration/confirm/")
 
 
@@ -385,7 +385,7 @@ def test_the_demo_nagoya_edition_takes_registrations_for_approval(client, post, 
     post(link_in(mail.outbox[0]))
     registration = Registration.objects.get(email="guest@example.org")
     assert (registration.status, registration.edition.capacity) == (Status.PENDING, None)
-    assert mail.outbox[1].subject == "第12回 日台交流サミット (名古屋 2026)へのお申し込みを受け付けました"
+    assert mail.outbox[1].subject == "第12回日台交流サミット（名古屋 2026）へのお申し込みを受け付けました"
 
 
 @pytest.mark.parametrize(
