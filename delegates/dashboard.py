@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from events.translation_status import edition_content, translation_report
+
 from .models import SIDE_COLOURS, Category, Registration, RegistrationStatusChange, Side
 
 Status = Registration.Status
@@ -55,6 +57,8 @@ class Dashboard:
     check_in: Progress
     daily: list
     latest_activity: list
+    # {language: {"missing": n, "stale": n, "current": n}} for the edition's published content
+    translations: dict
 
     @property
     def capacity_progress(self):
@@ -118,6 +122,7 @@ def edition_dashboard(edition) -> Dashboard:
         check_in=Progress(totals["checked_in"], totals["accepted"]),
         daily=daily,
         latest_activity=list(latest),
+        translations=translation_report(edition_content(edition)).counts,
     )
 
 

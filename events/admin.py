@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
@@ -16,6 +19,7 @@ from delegates import services
 from delegates.audit import AuditLogAdminMixin
 from delegates.models import Question
 
+from . import translation_status
 from .models import Edition, FollowUp, Resolution, Series, Session, Speech, Topic
 
 
@@ -36,8 +40,47 @@ def language_fieldsets(*field_names):
     ]
 
 
+STALE_HELP = _(
+    "Stale: the English text changed after this translation was made. Update it, or mark it "
+    "current after review (the list's action, or the translations page)."
+)
+
+
+class TrackedTranslationAdmin(TranslationAdmin):
+    """Marks stale translations on the change form; an action marks them current after review."""
+
+    actions = ["mark_translations_current"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            for field, language in translation_status.stale_fields(obj):
+                name = build_localized_fieldname(field, language)
+                if name in form.base_fields:
+                    form_field = form.base_fields[name]
+                    form_field.help_text = STALE_HELP
+                    form_field.widget.attrs["class"] = f"{form_field.widget.attrs.get('class', '')} translation-stale"
+        return form
+
+    @admin.action(description=_("Mark translations current (reviewed against the English)"), permissions=["change"])
+    def mark_translations_current(self, request, queryset):
+        for obj in queryset:
+            translation_status.translations_mark_current(obj=obj)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "The translations of %(count)d item are marked current.",
+                "The translations of %(count)d items are marked current.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Series)
-class SeriesAdmin(TranslationAdmin):
+class SeriesAdmin(TrackedTranslationAdmin):
     list_display = ["name", "founded_year", "slug"]
     search_fields = ["name_en", "name_ja", "name_zh_hant"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -79,7 +122,7 @@ class QuestionInline(TranslationStackedInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(TranslationAdmin):
+class EditionAdmin(TrackedTranslationAdmin):
     list_display = [
         "ordinal",
         "host_city",
@@ -151,6 +194,59 @@ class EditionAdmin(TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(registration_total=Count("registrations"))
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.translations_view)
+        return [path("translations/", view, name="events_translations"), *super().get_urls()]
+
+    def translations_view(self, request):
+        """Per edition and language: every translation that is missing or stale, with a link
+        to edit it, and a button to mark a reviewed one current."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._mark_current_from_page(request)
+        editions = Edition.objects.select_related("series").order_by("-ordinal")
+        edition_id = request.GET.get("edition", "")
+        edition = (editions.filter(pk=edition_id).first() if edition_id.isdigit() else None) or editions.first()
+        language = request.GET.get("language")
+        if language not in translation_status.TRANSLATED_LANGUAGES:
+            language = None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translations"),
+            "editions": editions,
+            "edition": edition,
+            "language": language,
+            "languages": [
+                (code, name) for code, name in settings.LANGUAGES if code in translation_status.TRANSLATED_LANGUAGES
+            ],
+            "may_change": self.has_change_permission(request),
+        }
+        if edition is not None:
+            context["reports"] = [
+                (edition, translation_status.translation_report(translation_status.edition_content(edition), language)),
+                (
+                    _("Across the series: its name and the topics"),
+                    translation_status.translation_report(translation_status.series_content(edition.series), language),
+                ),
+            ]
+        return TemplateResponse(request, "admin/events/translations.html", context)
+
+    def _mark_current_from_page(self, request):
+        obj = translation_status.tracked_object(request.POST.get("object", ""))
+        language = request.POST.get("mark_language")
+        if obj is None or language not in translation_status.TRANSLATED_LANGUAGES:
+            self.message_user(request, _("That item no longer exists; nothing was changed."), messages.ERROR)
+        elif not self.admin_site._registry[type(obj)].has_change_permission(request, obj):
+            raise PermissionDenied
+        else:
+            translation_status.translations_mark_current(obj=obj, language=language)
+            self.message_user(
+                request, _("“%(item)s” is marked current in this language.") % {"item": obj}, messages.SUCCESS
+            )
+        return HttpResponseRedirect(request.get_full_path())
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
 
@@ -200,7 +296,7 @@ class EditionAdmin(TranslationAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(TranslationAdmin):
+class SessionAdmin(TrackedTranslationAdmin):
     list_display = ["title", "edition", "kind", "order", "starts_at", "room"]
     list_filter = ["edition", "kind"]
     list_select_related = ["edition"]
@@ -213,7 +309,7 @@ class SessionAdmin(TranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TranslationAdmin):
+class TopicAdmin(TrackedTranslationAdmin):
     list_display = ["name", "slug", "speech_count", "resolution_count"]
     search_fields = ["name_en", "name_ja", "name_zh_hant", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -242,7 +338,7 @@ class TopicAdmin(TranslationAdmin):
 
 
 @admin.register(Speech)
-class SpeechAdmin(TranslationAdmin):
+class SpeechAdmin(TrackedTranslationAdmin):
     list_display = [
         "title",
         "speaker",
@@ -293,7 +389,7 @@ class FollowUpInline(TranslationStackedInline):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(AuditLogAdminMixin, TranslationAdmin):
+class ResolutionAdmin(AuditLogAdminMixin, TrackedTranslationAdmin):
     list_display = ["number", "title", "edition", "kind", "status", "status_changed_on"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "edition", "topics"]
@@ -322,7 +418,7 @@ class ResolutionAdmin(AuditLogAdminMixin, TranslationAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(TranslationAdmin):
+class FollowUpAdmin(TrackedTranslationAdmin):
     list_display = ["resolution", "edition", "reported_on"]
     list_filter = ["edition"]
     list_select_related = ["resolution__edition", "edition"]

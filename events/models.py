@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from .fast_urls import fast_reverse
+from .translation_status import TranslationTracked
 
 
 def ordinal_label(number):
@@ -26,7 +27,7 @@ def ordinal_label(number):
     return pgettext("ordinal", "%(number)drd") % {"number": number}
 
 
-class Series(models.Model):
+class Series(TranslationTracked):
     """A recurring summit, such as the Japan–Taiwan Exchange Summit."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -100,7 +101,7 @@ class EditionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Edition(models.Model):
+class Edition(TranslationTracked):
     """One summit of the series, held in a host city in a given year."""
 
     Status = EditionStatus
@@ -270,7 +271,7 @@ class Edition(models.Model):
         return self.registration_state(now) == "open"
 
 
-class Session(models.Model):
+class Session(TranslationTracked):
     """A block of an edition's programme: opening, plenary, panel, ceremony, reception."""
 
     class Kind(models.TextChoices):
@@ -331,7 +332,7 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=speech_topics) | Q(pk__in=resolution_topics))
 
 
-class Topic(models.Model):
+class Topic(TranslationTracked):
     """A subject that runs through editions, such as the democratic supply chain."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -360,7 +361,7 @@ class SpeechQuerySet(models.QuerySet):
         return self.order_by("-edition__ordinal", "order", "pk")
 
 
-class Speech(models.Model):
+class Speech(TranslationTracked):
     """An address at an edition, given in person or sent as a message."""
 
     class DeliveryMode(models.TextChoices):
@@ -457,7 +458,7 @@ class ResolutionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Resolution(models.Model):
+class Resolution(TranslationTracked):
     """A resolution or joint statement put before an edition, numbered within it."""
 
     class Kind(models.TextChoices):
@@ -518,7 +519,7 @@ class Resolution(models.Model):
         return fast_reverse("events:resolution_detail", edition_slug=self.edition.slug, number=self.number)
 
 
-class FollowUp(models.Model):
+class FollowUp(TranslationTracked):
     """What a later edition reported on an earlier resolution."""
 
     resolution = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from events import links as links_module
+from events.translation_status import State, translation_state
 
 register = template.Library()
 
@@ -34,11 +35,11 @@ def content(obj, field, paragraphs=False):
     rendered = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else conditional_escape(value)  # noqa: S308
     language = get_language()
     # is_fallback(), inlined: this tag runs a few hundred times on a list page.
-    if (
-        not value
-        or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-        or getattr(obj, build_localized_fieldname(field, language))
-    ):
+    if not value or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return rendered
+    if getattr(obj, build_localized_fieldname(field, language)):
+        if hasattr(obj, "translation_sources") and translation_state(obj, field, language) == State.STALE:
+            return _stale(rendered, paragraphs)
         return rendered
     badge = format_html(
         '<span class="fallback-badge" lang="{}" title="{}">{}</span>',
@@ -50,6 +51,15 @@ def content(obj, field, paragraphs=False):
         # Before a block, so the reader knows the language before reading it.
         return format_html('<div lang="en" class="fallback">{}{}</div>', badge, rendered)
     return format_html('<span lang="en" class="fallback">{}{}</span>', rendered, badge)
+
+
+def _stale(rendered, paragraphs):
+    note = format_html(
+        '<span class="stale-badge">{}</span>', gettext("The English original has changed since this was translated.")
+    )
+    if paragraphs:
+        return format_html('<div class="stale-translation">{}{}</div>', note, rendered)
+    return format_html('<span class="stale-translation">{} {}</span>', rendered, note)
 
 
 @register.filter
