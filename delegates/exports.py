@@ -3,10 +3,14 @@ interpretation, streamed row by row so memory stays flat however long the list i
 
 import csv
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from events.translation_status import State, translation_state
 
 from .models import Category, Registration, Side
 
@@ -23,6 +27,7 @@ def neutralize_formula(value) -> str:
 
 
 # (column heading, field read with values_list); the order is the file's column order.
+STALE_CHECKED = [f"{field}_{suffix}" for field in ("position", "organization") for suffix in ("en", "ja", "zh_hant")]
 COLUMNS = [
     ("registration", lambda: _("Registration number"), "pk"),
     ("edition", lambda: _("Edition"), "edition__ordinal"),
@@ -38,6 +43,8 @@ COLUMNS = [
     ("organization_en", lambda: _("Organization (English)"), "person__organization_en"),
     ("organization_ja", lambda: _("Organization (Japanese)"), "person__organization_ja"),
     ("organization_zh_hant", lambda: _("Organization (Chinese)"), "person__organization_zh_hant"),
+    ("own_texts_language", lambda: _("Position and organization typed in"), "person__own_texts_language"),
+    ("stale_translations", lambda: _("Translations older than the typed text"), "person__translation_sources"),
     ("side", lambda: _("Side"), "person__side"),
     ("category", lambda: _("Category"), "person__category"),
     ("email", lambda: _("E-mail"), "email"),
@@ -45,6 +52,7 @@ COLUMNS = [
     ("interpretation", lambda: _("Interpretation into"), "interpretation_language"),
     ("dietary_needs", lambda: _("Dietary needs"), "dietary_needs"),
     ("accessibility_needs", lambda: _("Accessibility needs"), "accessibility_needs"),
+    ("texts_language", lambda: _("Needs and answers written in"), "texts_language"),
     ("registered_at", lambda: _("Registered at"), "created_at"),
     ("confirmed_at", lambda: _("E-mail confirmed at"), "confirmed_at"),
     ("checked_in_at", lambda: _("Checked in at"), "checked_in_at"),
@@ -62,7 +70,26 @@ def _labels():
         "interpretation": choices(Registration.InterpretationLanguage.choices),
         "yes": _("yes"),
         "no": _("no"),
+        "own_texts_language": {code: str(name) for code, name in settings.LANGUAGES},
+        "texts_language": {code: str(name) for code, name in settings.LANGUAGES},
+        "headings": {key: str(heading()) for key, heading, _field in COLUMNS},
     }
+
+
+def _stale_translations(row, labels) -> str:
+    """Which organizer translations of the delegate's position and organization were made
+    from an older text than the one they typed: "Position (English), Organization (English)"."""
+    person = SimpleNamespace(
+        translation_sources=row["stale_translations"],
+        translation_source_language=row["own_texts_language"] or "en",
+        **{key: row[key] for key in STALE_CHECKED},
+    )
+    return ", ".join(
+        labels["headings"][f"{field}_{code.replace('-', '_')}"]
+        for field in ("position", "organization")
+        for code in settings.MODELTRANSLATION_LANGUAGES
+        if translation_state(person, field, code) == State.STALE
+    )
 
 
 def _format(key, value, labels):
@@ -89,7 +116,9 @@ def registration_rows(queryset) -> Iterator[list[str]]:
     def rows():
         yield headings
         for values in queryset.order_by("pk").values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
-            yield [neutralize_formula(_format(key, value, labels)) for key, value in zip(keys, values, strict=True)]
+            row = dict(zip(keys, values, strict=True))
+            row["stale_translations"] = _stale_translations(row, labels)
+            yield [neutralize_formula(_format(key, value, labels)) for key, value in row.items()]
 
     return rows()
 

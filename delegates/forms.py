@@ -186,9 +186,11 @@ class SelfServiceForm(DelegateDetailsForm):
         """What is stored, in `language` for translated fields; a returning delegate's details
         still waiting for confirmation are shown instead of the old ones."""
         person, pending = registration.person, registration.pending_person_details
+        # The delegate's own texts, in the language they typed them in (see services).
+        texts_language = pending.get("own_texts_language") or person.own_texts_language or language
         initial = {}
         for name in cls.base_fields:
-            stored_as = build_localized_fieldname(name, language) if name in TRANSLATED_PERSON_FIELDS else name
+            stored_as = build_localized_fieldname(name, texts_language) if name in TRANSLATED_PERSON_FIELDS else name
             if stored_as in pending:
                 initial[name] = pending[stored_as]
             elif hasattr(person, name):

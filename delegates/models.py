@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from events.fast_urls import fast_reverse
+from events.translation_status import TranslationTracked
 
 
 class Side(models.TextChoices):
@@ -63,10 +64,12 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(TranslationTracked):
     """One human being, the same record for every edition they attend.
 
-    Contact data (email, phone) is private: no public page or feed shows it.
+    Contact data (email, phone) is private: no public page or feed shows it. Position and
+    organization are kept in the language the delegate typed them in (`own_texts_language`);
+    the other languages' columns hold organizers' translations, tracked against that text.
     """
 
     family_name = models.CharField(_("family name"), max_length=100)
@@ -86,6 +89,16 @@ class Person(models.Model):
     slug = models.SlugField(_("slug"), unique=True, max_length=120)
     position = models.CharField(_("position"), max_length=200, blank=True)
     organization = models.CharField(_("organization"), max_length=200, blank=True)
+    own_texts_language = models.CharField(
+        _("position and organization typed in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language the delegate wrote their position and organization in; the other "
+            "languages are translations. Empty: written by organizers, in English."
+        ),
+    )
     side = models.CharField(_("side"), max_length=8, choices=Side.choices, default=Side.OTHER)
     category = models.CharField(_("category"), max_length=24, choices=Category.choices, default=Category.OTHER)
     listed_publicly = models.BooleanField(
@@ -138,6 +151,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return fast_reverse("events:person_detail", slug=self.slug)
+
+    @property
+    def translation_source_language(self):
+        return self.own_texts_language or "en"
 
     @property
     def full_name(self):
@@ -270,6 +287,13 @@ class Registration(models.Model):
     dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
     answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+    texts_language = models.CharField(
+        _("needs and answers written in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the page the delegate last wrote their needs and answers on."),
+    )
     pending_person_details = models.JSONField(
         _("details awaiting e-mail confirmation"),
         default=dict,

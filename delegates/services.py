@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Edition
+from events.translation_status import sources_with_copies_stale
 
 from . import erasure
 from .audit import acting_as_system
@@ -300,25 +301,33 @@ def _unique_person_slug(family_name: str, given_name: str) -> str:
 
 
 def _person_values(data: dict, language: str) -> dict:
+    """The person's fields as stored: position and organization in the column of the
+    language they were typed in, and that language noted (Person.own_texts_language)."""
     values = {field: data[field] for field in PERSON_FIELDS if field in data}
     for field in TRANSLATED_PERSON_FIELDS:
         if field in values:
             values[build_localized_fieldname(field, language)] = values.pop(field)
+            values["own_texts_language"] = language
     return values
 
 
 def _apply_person_details(person: Person, values: dict) -> None:
+    previous_language = person.translation_source_language
     for field, value in values.items():
         setattr(person, field, value)
-    # English is every page's fallback, so it is filled when it is still empty.
-    for field in TRANSLATED_PERSON_FIELDS:
-        english = build_localized_fieldname(field, "en")
-        if not getattr(person, english):
-            for language_field in (build_localized_fieldname(field, code) for code in ("ja", "zh-hant")):
-                if values.get(language_field):
-                    setattr(person, english, values[language_field])
+    if person.translation_source_language != previous_language:
+        # Written anew in another language: the copies in the others (the old text, an
+        # organizer's translation of it) were not made from this text.
+        person.translation_sources = sources_with_copies_stale(person, TRANSLATED_PERSON_FIELDS)
     person.full_clean(exclude=["slug", "email"])
     person.save()
+
+
+def _own_texts_language(registration: Registration, language: str) -> str:
+    """A delegate correcting their details edits the text they typed, in its language (the
+    one still awaiting confirmation, if any)."""
+    pending = registration.pending_person_details
+    return pending.get("own_texts_language") or registration.person.own_texts_language or language
 
 
 def person_locked_fields(person: Person) -> frozenset[str]:
@@ -467,6 +476,7 @@ def _registration_insert(*, edition, data, email, language, actor, user, confirm
         email=email,
         language=language,
         pending_person_details=pending_person_details,
+        texts_language=language,
         **{field: data[field] for field in REGISTRATION_FIELDS if field in data},
     )
     registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
@@ -667,7 +677,9 @@ def registration_update_details(
     # Read afresh: an organizer may have accepted or withdrawn them since the page was loaded.
     person = Person.objects.get(pk=registration.person_id)
     registration.person = person
-    person_values = _person_values(data, language)
+    # A delegate edits what they typed; an organizer's import says which language its row is in.
+    texts_language = _own_texts_language(registration, language) if actor == Actor.DELEGATE else language
+    person_values = _person_values(data, texts_language)
     if actor == Actor.DELEGATE:
         _refuse_locked_changes(person, person_values)
     if registration.status == Status.UNCONFIRMED and registration.pending_person_details:
@@ -677,6 +689,8 @@ def registration_update_details(
     for field in REGISTRATION_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
+    if any(field in data for field in REGISTRATION_FIELDS):
+        registration.texts_language = language
     registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
     registration.save()
     return registration
@@ -743,6 +757,7 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     erased.update(
         family_name=erasure.ANONYMIZED,
         slug=f"anonymized-{person.pk}",
+        own_texts_language="",
         listed_publicly=False,
         is_public_figure=False,
         anonymized_at=timezone.now(),

@@ -9,6 +9,9 @@ from .models import EditionLogistics, Hotel, Person, Question
 @register(Person)
 class PersonTranslation(TranslationOptions):
     fields = ("position", "organization")
+    # A delegate's text is kept only in the language they typed it in; every page shows it
+    # until an organizer adds a translation.
+    fallback_languages = {"default": ("en", "ja", "zh-hant")}
 
 
 @register(Question)

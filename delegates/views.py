@@ -112,7 +112,7 @@ def manage(request, registration, token):
     edition = Edition.objects.prefetch_related("questions").select_related("series").get(pk=registration.edition_id)
     form = None
     if registration.is_active:
-        # Translated fields (position, organization) are read and written in the page's language.
+        # Position and organization are edited in the language the delegate typed them in.
         initial = SelfServiceForm.initial_for(registration, get_language())
         locked = services.person_locked_fields(registration.person)
         form = SelfServiceForm(request.POST or None, initial=initial, edition=edition, locked=locked)

@@ -21,6 +21,17 @@ SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 TRANSLATED_LANGUAGES = [code for code in settings.MODELTRANSLATION_LANGUAGES if code != SOURCE_LANGUAGE]
 
 
+def source_language(obj) -> str:
+    """English for the public record; a delegate's own texts are the source in the language
+    they typed them in (delegates.models.Person.own_texts_language)."""
+    return getattr(obj, "translation_source_language", None) or SOURCE_LANGUAGE
+
+
+def translation_languages(obj) -> list[str]:
+    source = source_language(obj)
+    return [code for code in settings.MODELTRANSLATION_LANGUAGES if code != source]
+
+
 class State(models.TextChoices):
     MISSING = "missing", _("missing")
     CURRENT = "current", _("current")
@@ -40,14 +51,14 @@ def _key(field, language):
 
 
 def _texts(obj, field, language):
-    english = getattr(obj, build_localized_fieldname(field, SOURCE_LANGUAGE)) or ""
-    return english, getattr(obj, build_localized_fieldname(field, language)) or ""
+    source = getattr(obj, build_localized_fieldname(field, source_language(obj))) or ""
+    return source, getattr(obj, build_localized_fieldname(field, language)) or ""
 
 
 def translation_state(obj, field: str, language: str) -> State | None:
-    """None when there is no English to translate."""
+    """None when there is no source text to translate, or `language` is the source's."""
     english, translated = _texts(obj, field, language)
-    if not english:
+    if not english or language == source_language(obj):
         return None
     if not translated:
         return State.MISSING
@@ -63,7 +74,8 @@ def sources_recorded(obj) -> dict:
     edited is recorded as made from the English as it is now; an emptied one is forgotten."""
     sources = dict(obj.translation_sources or {})
     for field in translated_fields(type(obj)):
-        for language in TRANSLATED_LANGUAGES:
+        sources.pop(_key(field, source_language(obj)), None)  # the source is no translation
+        for language in translation_languages(obj):
             english, translated = _texts(obj, field, language)
             key = _key(field, language)
             if not translated:
@@ -78,9 +90,9 @@ def sources_marked_current(obj, language: str | None = None) -> dict:
     English as it is now: an editor reviewed them."""
     sources = dict(obj.translation_sources or {})
     for field in translated_fields(type(obj)):
-        for code in [language] if language else TRANSLATED_LANGUAGES:
+        for code in [language] if language else translation_languages(obj):
             english, translated = _texts(obj, field, code)
-            if translated:
+            if translated and code != source_language(obj):
                 sources[_key(field, code)] = {"source": fingerprint(english), "text": fingerprint(translated)}
     return sources
 
@@ -90,9 +102,21 @@ def stale_fields(obj, language: str | None = None) -> list[tuple[str, str]]:
     return [
         (field, code)
         for field in translated_fields(type(obj))
-        for code in ([language] if language else TRANSLATED_LANGUAGES)
+        for code in ([language] if language else translation_languages(obj))
         if translation_state(obj, field, code) == State.STALE
     ]
+
+
+def sources_with_copies_stale(obj, fields) -> dict:
+    """The sources with every other language's copy of `fields` marked stale: the source
+    text is now in another language, and nobody has checked those copies against it."""
+    sources = dict(obj.translation_sources or {})
+    for field in fields:
+        for code in translation_languages(obj):
+            _source, copy = _texts(obj, field, code)
+            if copy:
+                sources[_key(field, code)] = {"source": "", "text": fingerprint(copy)}
+    return sources
 
 
 class TranslationTracked(models.Model):

@@ -5,9 +5,8 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from events.admin import language_fieldsets
+from events.admin import TrackedTranslationAdmin, language_fieldsets
 
 from .. import services
 from ..audit import AuditLogAdminMixin
@@ -91,7 +90,7 @@ def reinstate_to_public(modeladmin, request, queryset):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
+class PersonAdmin(AuditLogAdminMixin, TrackedTranslationAdmin):
     list_display = [
         "full_name",
         "native_name",
@@ -121,7 +120,7 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [RegistrationInline]
-    actions = [anonymize_people, withdraw_from_public, reinstate_to_public]
+    actions = [anonymize_people, withdraw_from_public, reinstate_to_public, "mark_translations_current"]
     fieldsets = [
         (
             None,
@@ -142,6 +141,16 @@ class PersonAdmin(AuditLogAdminMixin, TranslationAdmin):
         (
             _("Private contact data"),
             {"fields": ["email", "phone", "preferred_language"]},
+        ),
+        (
+            _("Position and organization"),
+            {
+                "fields": ["own_texts_language"],
+                "description": _(
+                    "Kept as the delegate typed them, in that language; the other languages are "
+                    "your translations, marked stale when the delegate changes their text."
+                ),
+            },
         ),
         *language_fieldsets("position", "organization"),
         (

@@ -150,6 +150,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "email",
         "status",
         "answers_display",
+        "texts_language",
         "created_at",
         "confirmed_at",
         "status_changed_at",
@@ -166,6 +167,7 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "accessibility_needs",
         # Answers are shown next to their questions; the raw JSON would only invite typos.
         "answers_display",
+        "texts_language",
         "created_at",
         "confirmed_at",
         "status_changed_at",

@@ -27,30 +27,45 @@ def is_fallback(obj, field):
     return not getattr(obj, build_localized_fieldname(field, language)) and bool(getattr(obj, field))
 
 
+# The languages a fallback may come from, in modeltranslation's order: English for the public
+# record; a delegate's own text (delegates.translation) in whichever language they typed it.
+FALLBACK_ORDER = settings.MODELTRANSLATION_LANGUAGES
+
+
 @register.simple_tag
 def content(obj, field, paragraphs=False):
-    """A translated field in the active language; an English fallback says so and carries lang="en"."""
+    """A translated field in the active language; a fallback says which language it is in and
+    carries that lang attribute; a stale translation says so."""
     value = getattr(obj, field) or ""
     # linebreaks() escapes the text itself when autoescape is on.
     rendered = mark_safe(linebreaks(value, autoescape=True)) if paragraphs else conditional_escape(value)  # noqa: S308
     language = get_language()
-    # is_fallback(), inlined: this tag runs a few hundred times on a list page.
-    if not value or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+    if not value:
         return rendered
+    # is_fallback(), inlined: this tag runs a few hundred times on a list page.
     if getattr(obj, build_localized_fieldname(field, language)):
-        if hasattr(obj, "translation_sources") and translation_state(obj, field, language) == State.STALE:
+        if (
+            language != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            and hasattr(obj, "translation_sources")
+            and translation_state(obj, field, language) == State.STALE
+        ):
             return _stale(rendered, paragraphs)
         return rendered
-    badge = format_html(
-        '<span class="fallback-badge" lang="{}" title="{}">{}</span>',
-        language,
-        gettext("Not yet translated; shown in English."),
-        gettext("English"),
+    shown_in = next(
+        (code for code in FALLBACK_ORDER if getattr(obj, build_localized_fieldname(field, code), None) == value),
+        settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
     )
+    if shown_in == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        note, label = gettext("Not yet translated; shown in English."), gettext("English")
+    else:
+        name = get_language_info(shown_in)["name_translated"]
+        note = gettext("Not yet translated; shown as written, in %(language)s.") % {"language": name}
+        label = name
+    badge = format_html('<span class="fallback-badge" lang="{}" title="{}">{}</span>', language, note, label)
     if paragraphs:
         # Before a block, so the reader knows the language before reading it.
-        return format_html('<div lang="en" class="fallback">{}{}</div>', badge, rendered)
-    return format_html('<span lang="en" class="fallback">{}{}</span>', rendered, badge)
+        return format_html('<div lang="{}" class="fallback">{}{}</div>', shown_in, badge, rendered)
+    return format_html('<span lang="{}" class="fallback">{}{}</span>', shown_in, rendered, badge)
 
 
 def _stale(rendered, paragraphs):

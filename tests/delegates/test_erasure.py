@@ -237,4 +237,5 @@ def test_people_are_erased_not_deleted_so_no_history_keeps_their_name(organizer_
         "anonymize_people",
         "withdraw_from_public",
         "reinstate_to_public",
+        "mark_translations_current",
     ]
