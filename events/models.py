@@ -44,6 +44,20 @@ class Series(TranslationTracked):
         return self.name
 
 
+def archive_gaps(ordinals) -> list[tuple[str, str]]:
+    """The editions before the newest one that the archive does not hold yet, as runs of
+    ordinal labels: [("1st", "9th")] when it holds the 10th onwards."""
+    held = set(ordinals)
+    gaps, start = [], None
+    for number in range(1, max(held, default=0) + 1):
+        if number not in held and start is None:
+            start = number
+        if number in held and start is not None:
+            gaps.append((ordinal_label(start), ordinal_label(number - 1)))
+            start = None
+    return gaps
+
+
 class EditionQuerySet(models.QuerySet):
     def public(self):
         """Every edition the public may read about, newest first."""
@@ -266,6 +280,11 @@ class Edition(TranslationTracked):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+    @property
+    def is_past(self):
+        """Held or cancelled: what the record lacks was not recorded, rather than to be announced."""
+        return self.status in (EditionStatus.HELD, EditionStatus.CANCELLED)
 
     def is_registration_open(self, now=None):
         return self.registration_state(now) == "open"

@@ -31,11 +31,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from modeltranslation.utils import build_localized_fieldname
-from opencc import OpenCC
 
 from delegates.models import Person
 
 from .models import Edition, Resolution, Speech, Topic
+from .scripts import to_japanese, to_standard_traditional, to_traditional
 
 # At most this many hits per kind are ranked and paginated; nobody reads further.
 HIT_LIMIT = 500
@@ -83,27 +83,11 @@ def _words(query):
 
 
 @cache
-def _converter(config):
-    return OpenCC(config)
-
-
-# Variants OpenCC's standard forms leave apart: Taiwan writes 台 where the standard has 臺.
-TAIWAN_FORMS = str.maketrans({"臺": "台"})
-
-
-@cache
 def script_variants(word):
     """The word as Japanese and as Traditional Chinese write it (台湾, 臺灣, 台灣), full-width
     letters and digits folded (ＮＡＧＯＹＡ is Nagoya); the word itself first."""
     word = unicodedata.normalize("NFKC", word)
-    traditional = _converter("jp2t.json").convert(word)
-    forms = [
-        word,
-        traditional,
-        traditional.translate(TAIWAN_FORMS),
-        _converter("t2jp.json").convert(word),
-        _converter("t2jp.json").convert(traditional),
-    ]
+    forms = [word, to_standard_traditional(word), to_traditional(word), to_japanese(word)]
     return tuple(dict.fromkeys(forms))
 
 

@@ -14,7 +14,7 @@ from delegates.models import Category, Person, Registration, Side
 from .calendar import edition_calendar_ics
 from .forms import ResolutionFilterForm, SearchForm
 from .links import absolute_url
-from .models import Edition, Resolution, Speech, Topic
+from .models import Edition, Resolution, Speech, Topic, archive_gaps
 from .page_cache import cached_public_page, paginate, refuse_query
 from .search import search_hits, search_results
 from .structured_data import edition_json_ld
@@ -55,6 +55,8 @@ def home(request):
     editions = Edition.objects.public().with_headline_figures()
     if next_edition:
         editions = editions.exclude(pk=next_edition.pk)
+    editions = list(editions)
+    ordinals = [edition.ordinal for edition in editions] + ([next_edition.ordinal] if next_edition else [])
     return render(
         request,
         "events/home.html",
@@ -62,6 +64,7 @@ def home(request):
             "next_edition": next_edition,
             "register_url": registration_url(next_edition) if next_edition else None,
             "editions": editions,
+            "archive_gaps": archive_gaps(ordinals),
         },
     )
 

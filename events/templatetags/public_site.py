@@ -14,6 +14,7 @@ from django.utils.translation import get_language, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from events import links as links_module
+from events.scripts import in_reader_script
 from events.translation_status import State, translation_state
 
 register = template.Library()
@@ -79,11 +80,22 @@ def _stale(rendered, paragraphs):
 
 @register.filter
 def person_name(person):
-    """The name as written in the reader's script where we have it: 賴清德 (William Lai) in ja/zh-hant."""
-    if person.native_name and get_language() != "en":
-        return f"{person.native_name} ({person.full_name})"
+    """The name in the reader's script where we have it, the other form beside it:
+    頼清徳（William Lai） in ja, 賴清德（William Lai） in zh-hant, William Lai (賴清德) in en."""
+    language = get_language()
+    if person.native_name and language != "en":
+        return f"{in_reader_script(person.native_name, language)}（{person.full_name}）"
     if person.native_name:
         return f"{person.full_name} ({person.native_name})"
+    return person.full_name
+
+
+@register.filter
+def person_short_name(person):
+    """One form of the name, for titles and breadcrumbs: native script in ja and zh-hant."""
+    language = get_language()
+    if person.native_name and language != "en":
+        return in_reader_script(person.native_name, language)
     return person.full_name
 
 

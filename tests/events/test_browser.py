@@ -84,12 +84,12 @@ def test_reader_switches_to_japanese_and_follows_kamakura_to_a_resolutions_follo
     page.get_by_role("link", name="頼清徳総統のビデオメッセージ").click()
     page.wait_for_url(re.compile(r"/ja/editions/kamakura-2025/speeches/william-lai-video-message/$"))
     assert page.locator(".badge-video_message").inner_text() == "録画のビデオメッセージ"
-    assert page.get_by_role("link", name="賴清德 (William Lai)").is_visible()
+    assert page.get_by_role("link", name="頼清徳（William Lai）").is_visible()
     assert _fits_the_screen(page)
     screenshot("4-lai-speech")
 
     page.locator(".breadcrumbs").get_by_role("link", name="第11回 · 鎌倉 2025").click()
-    page.get_by_role("link", name=re.compile("^第1号: インド太平洋")).click()
+    page.get_by_role("link", name=re.compile("^第1号：インド太平洋")).click()
     page.wait_for_url(re.compile(r"/ja/editions/kamakura-2025/resolutions/1/$"))
     follow_up = page.locator("#follow-up")
     assert follow_up.locator("h2").inner_text() == "その後の開催回での経過"

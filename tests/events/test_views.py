@@ -109,9 +109,10 @@ def test_home_without_editions_says_so(client):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", ["Kamakura (Kanto) · Japan", "more than 300", "To be announced", "2025, dates to be announced"]),
-        ("ja", ["鎌倉 (関東地方) · 日本", "300人超", "後日発表", "2025年（日程未定）"]),
-        ("zh-hant", ["鎌倉 (關東地區) · 日本", "超過 300 人", "另行公布", "2025年（日期待定）"]),
+        # A held edition's missing facts were not recorded; they are not "to be announced".
+        ("en", ["Kamakura (Kanto) · Japan", "more than 300", "Venue Not recorded", "2025, dates not recorded"]),
+        ("ja", ["鎌倉（関東地方） · 日本", "300人超", "会場 記録なし", "2025年（日程の記録なし）"]),
+        ("zh-hant", ["鎌倉（關東地區） · 日本", "超過 300 人", "會場 未記錄", "2025年（日期未記錄）"]),
     ],
 )
 def test_edition_page_shows_its_facts(client, demo, language, expected):
@@ -169,7 +170,7 @@ def test_edition_page_without_delegation_figures_says_so(client, demo):
     text = _text(_page(client, "events:edition_detail", slug="tainan-2024"))
     assert "Delegation figures are not available for this edition." in text
     assert "No resolutions are on record for this edition." in text
-    assert "The programme has not been published yet." in text
+    assert "The programme was not recorded." in text
 
 
 @pytest.mark.parametrize("language", ["ja", "zh-hant"])
@@ -426,7 +427,7 @@ def test_topic_index_counts_speeches_and_resolutions(client, demo):
 
 def test_person_page_shows_a_public_persons_record(client, demo):
     text = _text(_page(client, "events:person_detail", "ja", slug="william-lai"))
-    assert "賴清德 (William Lai)" in text
+    assert "頼清徳（William Lai）" in text
     assert "台湾総統" in text
     assert "頼清徳総統のビデオメッセージ" in text
     assert "第11回 · 鎌倉 2025" in text
