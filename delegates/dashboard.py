@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from events.translation_status import edition_content, translation_report
 
-from .models import SIDE_COLOURS, Category, Registration, RegistrationStatusChange, Side
+from .models import SIDE_COLOURS, Category, Delegation, Registration, RegistrationStatusChange, Side
 
 Status = Registration.Status
 LATEST_ACTIVITY = 10
@@ -59,6 +59,8 @@ class Dashboard:
     latest_activity: list
     # {language: {"missing": n, "stale": n, "current": n}} for the edition's published content
     translations: dict
+    # Each delegation with places_taken, against its quota
+    delegations: list
 
     @property
     def capacity_progress(self):
@@ -123,6 +125,7 @@ def edition_dashboard(edition) -> Dashboard:
         daily=daily,
         latest_activity=list(latest),
         translations=translation_report(edition_content(edition)).counts,
+        delegations=list(Delegation.objects.filter(edition=edition).with_quota_use().order_by("side", "name_en")),
     )
 
 

@@ -241,6 +241,70 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DelegationQuerySet(models.QuerySet):
+    def with_quota_use(self):
+        """Each delegation with `places_taken`: its registrations holding a place."""
+        return self.annotate(
+            places_taken=Count("registrations", filter=Q(registrations__status__in=[RegistrationStatus.ACCEPTED]))
+        )
+
+
+class Delegation(models.Model):
+    """An office or body that sends several people to an edition: a legislature's members, a
+    council, a government, a civic group, the press. Its focal point registers the members;
+    its quota caps the places they take."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_LEGISLATURE = "national_legislature", _("National legislature")
+        LOCAL_ASSEMBLY = "local_assembly", _("Local assembly")
+        GOVERNMENT = "government", _("Government")
+        CIVIC_GROUP = "civic_group", _("Civic group")
+        PRESS = "press", _("Press")
+        OTHER = "other", _("Other")
+
+    edition = models.ForeignKey(
+        "events.Edition", on_delete=models.PROTECT, related_name="delegations", verbose_name=_("edition")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    head_name = models.CharField(_("head of delegation"), max_length=200, blank=True)
+    focal_point_name = models.CharField(_("focal point"), max_length=200, blank=True)
+    focal_point_email = models.EmailField(
+        _("focal point's e-mail"), blank=True, help_text=_("Who registers the delegation's members.")
+    )
+    quota = models.PositiveIntegerField(
+        _("quota of places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["edition", "side", "name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "name_en"], name="delegation_unique_name_per_edition"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participation(models.TextChoices):
+    """What a person comes as; accompanying people may take no place (Edition.count_accompanying)."""
+
+    MEMBER = "member", _("Member")
+    AIDE = "aide", _("Aide")
+    INTERPRETER = "interpreter", _("Interpreter")
+    PRESS = "press", _("Press")
+
+
+ACCOMPANYING = [Participation.AIDE, Participation.INTERPRETER, Participation.PRESS]
+
+
 class Registration(models.Model):
     """A person's registration for one edition.
 
@@ -272,6 +336,22 @@ class Registration(models.Model):
     )
     email = models.EmailField(_("e-mail at registration"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("delegation"),
+    )
+    participation = models.CharField(
+        _("comes as"), max_length=12, choices=Participation.choices, default=Participation.MEMBER
+    )
+    by_invitation = models.BooleanField(
+        _("by invitation"),
+        default=False,
+        help_text=_("Invited by the organizers: may take a place reserved for invitees."),
+    )
     language = models.CharField(
         _("language for e-mails"),
         max_length=8,

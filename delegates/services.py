@@ -16,7 +16,7 @@ from functools import partial
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -28,7 +28,7 @@ from events.translation_status import sources_with_copies_stale
 
 from . import erasure
 from .audit import acting_as_system
-from .models import Person, Registration, RegistrationStatusChange
+from .models import ACCOMPANYING, Delegation, Person, Registration, RegistrationStatusChange, Side
 from .tasks import send_email
 
 Status = Registration.Status
@@ -111,6 +111,27 @@ class EditionFull(RegistrationError):
     def __init__(self):
         super().__init__(
             gettext("All places are taken. Put the registration on the waiting list, or raise the capacity first.")
+        )
+
+
+class SideQuotaFull(EditionFull):
+    def __init__(self, side):
+        RegistrationError.__init__(
+            self,
+            gettext("All places for this side (%(side)s) are taken. Raise its quota first, or use the waiting list.")
+            % {"side": Side(side).label},
+        )
+
+
+class DelegationQuotaFull(EditionFull):
+    def __init__(self, delegation):
+        RegistrationError.__init__(
+            self,
+            gettext(
+                "The delegation “%(delegation)s” has used all its places. "
+                "Raise its quota first, or use the waiting list."
+            )
+            % {"delegation": delegation},
         )
 
 
@@ -228,7 +249,42 @@ def _places_left(edition: Edition) -> int | None:
     """None when the edition has no capacity limit."""
     if edition.capacity is None:
         return None
-    return edition.capacity - Registration.objects.for_edition(edition).holding_a_place().count()
+    return edition.capacity - _counted(edition).count()
+
+
+def _counted(edition: Edition):
+    """The registrations that take a place from the capacity and the quotas."""
+    holding = Registration.objects.for_edition(edition).holding_a_place()
+    return holding if edition.count_accompanying else holding.exclude(participation__in=ACCOMPANYING)
+
+
+def _place_refusal(registration: Registration, edition: Edition) -> RegistrationError | None:
+    """Why this registration may not take a place now, or None: the capacity (less the places
+    still reserved for invitees, unless it is one), its side's quota, its delegation's quota.
+    The edition must be locked: every one of these is decided under that one lock."""
+    if not edition.count_accompanying and registration.participation in ACCOMPANYING:
+        return None
+    counted = _counted(edition).exclude(pk=registration.pk)
+    side = Person.objects.filter(pk=registration.person_id).values_list("side", flat=True).first()
+    figures = counted.aggregate(
+        taken=Count("pk"),
+        invited=Count("pk", filter=Q(by_invitation=True)),
+        side=Count("pk", filter=Q(person__side=side)),
+        delegation=Count("pk", filter=Q(delegation_id=registration.delegation_id)),
+    )
+    if edition.capacity is not None:
+        reserved = (
+            0 if registration.by_invitation else max(edition.places_reserved_for_invitations - figures["invited"], 0)
+        )
+        if figures["taken"] + reserved >= edition.capacity:
+            return EditionFull()
+    side_quota = edition.side_quota(side)
+    if side_quota is not None and figures["side"] >= side_quota:
+        return SideQuotaFull(side)
+    delegation = registration.delegation if registration.delegation_id else None
+    if delegation is not None and delegation.quota is not None and figures["delegation"] >= delegation.quota:
+        return DelegationQuotaFull(delegation)
+    return None
 
 
 def _email(registration: Registration, kind: str) -> None:
@@ -275,10 +331,14 @@ def _transition(registration, to_status, *, actor, user=None, note="") -> None:
 def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registration]:
     """Give free places to the waiting list, first in line first. The edition must be locked."""
     promoted = []
-    for registration in Registration.objects.for_edition(edition).waitlisted().select_for_update():
-        places_left = _places_left(edition)
-        if places_left is not None and places_left <= 0:
-            break
+    waiting = Registration.objects.for_edition(edition).waitlisted().select_related("delegation")
+    for registration in waiting.select_for_update(of=("self",)):
+        refusal = _place_refusal(registration, edition)
+        if refusal is not None:
+            # Someone whose side or delegation is full waits; the next in line may still fit.
+            if type(refusal) is EditionFull and edition.places_reserved_for_invitations == 0:
+                break
+            continue
         _transition(registration, Status.ACCEPTED, actor=actor, user=user)
         _email(registration, "promoted")
         promoted.append(registration)
@@ -287,11 +347,22 @@ def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registrat
 
 def _place(registration: Registration, edition: Edition, *, notify: bool) -> None:
     """Automatic acceptance: a place if one is free and nobody waits ahead, else the waiting list."""
-    full = Registration.objects.availability(edition).is_full
+    full = _place_refusal(registration, edition) is not None or _someone_waits_for(registration, edition)
     to_status = Status.WAITLISTED if full else Status.ACCEPTED
     _transition(registration, to_status, actor=Actor.SYSTEM)
     if notify:
         _email(registration, "accepted" if to_status == Status.ACCEPTED else "waitlisted")
+
+
+def _someone_waits_for(registration: Registration, edition: Edition) -> bool:
+    """Someone on the waiting list ahead who could take this place: the same delegation, or
+    (outside delegations) anyone. Nobody jumps the line for a place they could have."""
+    waiting = Registration.objects.for_edition(edition).waitlisted()
+    if registration.delegation_id:
+        waiting = waiting.filter(delegation_id=registration.delegation_id)
+    # Places go to the waiting list as soon as they free up, so one that could take this place
+    # would be at the front: a look at the first few is enough, and keeps confirming cheap.
+    return any(_place_refusal(other, edition) is None for other in waiting.select_related("delegation")[:20])
 
 
 def _unique_person_slug(family_name: str, given_name: str) -> str:
@@ -528,9 +599,9 @@ def registration_accept(*, registration: Registration, actor: str, user=None, no
     edition = _lock(registration)
     from_status = registration.status
     _check_transition(registration, Status.ACCEPTED)
-    places_left = _places_left(edition)
-    if places_left is not None and places_left <= 0:
-        raise EditionFull
+    refusal = _place_refusal(registration, edition)
+    if refusal is not None:
+        raise refusal
     _transition(registration, Status.ACCEPTED, actor=actor, user=user, note=note)
     _email(registration, "promoted" if from_status == Status.WAITLISTED else "accepted")
     return registration
@@ -777,3 +848,80 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     transaction.on_commit(partial(erasure.erase_from_cache, addresses))
     person.refresh_from_db()
     return person
+
+
+# --- Delegations ------------------------------------------------------------------------
+
+
+class QuotaBelowTaken(RegistrationError):
+    def __init__(self, taken):
+        super().__init__(
+            ngettext(
+                "%(taken)s member of this delegation is accepted; the quota cannot be lower.",
+                "%(taken)s members of this delegation are accepted; the quota cannot be lower.",
+                taken,
+            )
+            % {"taken": taken}
+        )
+
+
+class WrongEditionDelegation(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This delegation belongs to another edition."))
+
+
+def delegation_quota_check(*, delegation: Delegation, quota: int | None) -> None:
+    """Raise QuotaBelowTaken if `quota` would leave accepted members without a place."""
+    if delegation.pk is None or quota is None:
+        return
+    taken = _counted(delegation.edition).filter(delegation=delegation).count()
+    if quota < taken:
+        raise QuotaBelowTaken(taken)
+
+
+@transaction.atomic
+def delegation_save(*, delegation: Delegation, user=None) -> list[Registration]:
+    """Create or change a delegation under its edition's lock; with automatic acceptance, a
+    raised quota gives free places to its waiting members at once."""
+    edition = Edition.objects.select_for_update().get(pk=delegation.edition_id)
+    delegation_quota_check(delegation=delegation, quota=delegation.quota)
+    delegation.full_clean()
+    delegation.save()
+    return _promote_if_automatic(edition)
+
+
+@transaction.atomic
+def edition_change_quotas(*, edition: Edition, user=None) -> list[Registration]:
+    """After the side quotas, the reserved places or the counting of accompanying people
+    changed: places they free go to the waiting list (automatic acceptance)."""
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    return _promote_if_automatic(locked)
+
+
+def _promote_if_automatic(edition: Edition) -> list[Registration]:
+    if edition.requires_approval:
+        return []
+    with acting_as_system():
+        return _promote_waitlisted(edition, actor=Actor.SYSTEM)
+
+
+@transaction.atomic
+def registration_assign(
+    *, registration: Registration, delegation: Delegation | None, participation: str, by_invitation: bool, user=None
+) -> Registration:
+    """Put a registration in a delegation (or none), as a member or accompanying person, by
+    invitation or not. One holding a place keeps it only within every quota; refused, nothing
+    changes. A place it no longer takes goes to the waiting list (automatic acceptance)."""
+    edition = _lock(registration)
+    if delegation is not None and delegation.edition_id != edition.pk:
+        raise WrongEditionDelegation
+    registration.delegation = delegation
+    registration.participation = participation
+    registration.by_invitation = by_invitation
+    if registration.status in Registration.PLACE_HOLDING_STATUSES:
+        refusal = _place_refusal(registration, edition)
+        if refusal is not None:
+            raise refusal
+    registration.save(update_fields=["delegation", "participation", "by_invitation"])
+    _promote_if_automatic(edition)
+    return registration

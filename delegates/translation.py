@@ -3,7 +3,7 @@ extra questions are asked in the delegate's language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import EditionLogistics, Hotel, Person, Question
+from .models import Delegation, EditionLogistics, Hotel, Person, Question
 
 
 @register(Person)
@@ -28,3 +28,8 @@ class EditionLogisticsTranslation(TranslationOptions):
 @register(Hotel)
 class HotelTranslation(TranslationOptions):
     fields = ("name", "address")
+
+
+@register(Delegation)
+class DelegationTranslation(TranslationOptions):
+    fields = ("name",)

@@ -164,6 +164,11 @@ class EditionAdmin(TrackedTranslationAdmin):
             {
                 "fields": [
                     "capacity",
+                    "quota_japan",
+                    "quota_taiwan",
+                    "quota_other",
+                    "places_reserved_for_invitations",
+                    "count_accompanying",
                     "registration_opens_at",
                     "registration_closes_at",
                     "requires_approval",
@@ -179,10 +184,24 @@ class EditionAdmin(TrackedTranslationAdmin):
     REGISTRATION_FIELDS = [
         "status",
         "capacity",
+        "quota_japan",
+        "quota_taiwan",
+        "quota_other",
+        "places_reserved_for_invitations",
+        "count_accompanying",
         "registration_opens_at",
         "registration_closes_at",
         "requires_approval",
         "personal_data_retention_days",
+    ]
+
+    # Lowered, they hold back no one already accepted; raised, they give places to the waiting list.
+    QUOTA_FIELDS = [
+        "quota_japan",
+        "quota_taiwan",
+        "quota_other",
+        "places_reserved_for_invitations",
+        "count_accompanying",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -266,6 +285,10 @@ class EditionAdmin(TrackedTranslationAdmin):
         # The capacity changes through the service: under the edition's lock, and with
         # automatic acceptance (also when it is just switched on) free places go to the
         # waiting list at once.
+        if change and set(self.QUOTA_FIELDS) & set(form.changed_data) and "capacity" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            services.edition_change_quotas(edition=obj, user=request.user)
+            return None
         if not (change and {"capacity", "requires_approval"} & set(form.changed_data)):
             return super().save_model(request, obj, form, change)
         capacity = obj.capacity

@@ -170,6 +170,27 @@ class Edition(TranslationTracked):
         blank=True,
         help_text=_("Leave empty for no limit."),
     )
+    # Places held per side and for invitees, decided under the same lock as the capacity
+    # (delegates.services); each delegation has its own quota too (delegates.Delegation).
+    quota_japan = models.PositiveIntegerField(
+        _("places for the Japanese side"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    quota_taiwan = models.PositiveIntegerField(
+        _("places for the Taiwanese side"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    quota_other = models.PositiveIntegerField(
+        _("places for others"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    places_reserved_for_invitations = models.PositiveIntegerField(
+        _("places reserved for invitees"),
+        default=0,
+        help_text=_("Of the capacity, places only registrations by invitation may take."),
+    )
+    count_accompanying = models.BooleanField(
+        _("aides, interpreters and press count against the capacity"),
+        default=True,
+        help_text=_("When off, accompanying people take no place from the capacity or the quotas."),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
     requires_approval = models.BooleanField(
@@ -280,6 +301,9 @@ class Edition(TranslationTracked):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+    def side_quota(self, side: str) -> int | None:
+        return getattr(self, f"quota_{side}", None)
 
     @property
     def is_past(self):

@@ -5,7 +5,7 @@ capacity, the waiting list and the history right."""
 
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
@@ -21,12 +21,14 @@ from modeltranslation.admin import TranslationAdmin
 from events.admin import language_fieldsets
 from events.models import Edition
 
+from .. import services
 from ..audit import AuditLogAdminMixin
 from ..dashboard import edition_dashboard
 from ..emails import edition_title, fill_placeholders
 from ..exports import registrations_csv_response
 from ..models import (
     DelegateMessage,
+    Delegation,
     MessageDelivery,
     Question,
     Registration,
@@ -121,6 +123,8 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "status",
         "person__side",
         "person__category",
+        "delegation",
+        "participation",
         ConfirmedFilter,
         CheckedInFilter,
     ]
@@ -161,6 +165,9 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
         "person",
         "email",
         "status",
+        "delegation",
+        "participation",
+        "by_invitation",
         "language",
         "interpretation_language",
         "dietary_needs",
@@ -224,6 +231,28 @@ class RegistrationAdmin(AuditLogAdminMixin, admin.ModelAdmin):
             extra_context["transitions"] = views.TransitionForm.buttons_for(registration)
             extra_context["transition_form"] = views.TransitionForm()
         return super().change_view(request, object_id, form_url, extra_context)
+
+    ASSIGNMENT_FIELDS = ("delegation", "participation", "by_invitation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "delegation":
+            kwargs["queryset"] = Delegation.objects.select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Delegation, participation and invitation decide which quotas a place counts against:
+        # they change through the service, under the edition's lock, or not at all.
+        assignment = {field: form.cleaned_data[field] for field in self.ASSIGNMENT_FIELDS if field in form.cleaned_data}
+        if not (change and set(assignment) & set(form.changed_data)):
+            return super().save_model(request, obj, form, change)
+        stored = Registration.objects.filter(pk=obj.pk).values("delegation_id", "participation", "by_invitation").get()
+        for name, value in stored.items():
+            setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+        try:
+            services.registration_assign(registration=obj, user=request.user, **assignment)
+        except services.RegistrationError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -97,20 +97,21 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     edition = make_open_edition(capacity=5)
     registrations = [make_registration(edition) for _ in range(threads)]
     everyone_counted = threading.Barrier(threads, timeout=60)
-    count_places = services._places_left
+    decide = services._place_refusal
 
     def lock_nothing(registration):
         registration.refresh_from_db()
         registration.edition = Edition.objects.get(pk=registration.edition_id)
         return registration.edition
 
-    def count_then_wait(edition):
-        places = count_places(edition)
+    def count_then_wait(registration, edition):
+        refusal = decide(registration, edition)
         everyone_counted.wait()
-        return places
+        return refusal
 
     monkeypatch.setattr(services, "_lock", lock_nothing)
-    monkeypatch.setattr(services, "_places_left", count_then_wait)
+    monkeypatch.setattr(services, "_place_refusal", count_then_wait)
+    monkeypatch.setattr(services, "_someone_waits_for", lambda registration, edition: False)
     run_at_once(threads, lambda index: services.registration_confirm(registration=registrations[index]))
     # Overbooked: how far depends on the threads' timing (a thread counting again after
     # others wrote sees the place taken), so the proof is any number above the capacity.

@@ -1,0 +1,72 @@
+"""Delegations: who sends whom, each with its focal point and its quota of places.
+
+Every change that can touch a quota goes through delegates.services (delegation_save,
+registration_assign), under the edition's lock, like the capacity."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from events.admin import language_fieldsets
+
+from .. import services
+from ..models import Delegation, Registration
+from .registrations import ReadOnlyInline
+
+
+class MemberInline(ReadOnlyInline):
+    model = Registration
+    fields = ["person", "participation", "status", "by_invitation"]
+    readonly_fields = fields
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "edition")
+
+
+class DelegationForm(forms.ModelForm):
+    """The admin builds the fields from the fieldsets; this adds the quota's check."""
+
+    def clean_quota(self):
+        quota = self.cleaned_data.get("quota")
+        if self.instance.pk:
+            try:
+                services.delegation_quota_check(delegation=self.instance, quota=quota)
+            except services.RegistrationError as refusal:
+                raise ValidationError(refusal.message) from refusal
+        return quota
+
+
+@admin.register(Delegation)
+class DelegationAdmin(TranslationAdmin):
+    form = DelegationForm
+    list_display = ["name", "edition", "side", "kind", "quota_use", "head_name", "focal_point_name"]
+    list_filter = ["edition", "side", "kind"]
+    list_select_related = ["edition"]
+    search_fields = ["name_en", "name_ja", "name_zh_hant", "head_name", "focal_point_name", "focal_point_email"]
+    autocomplete_fields = ["edition"]
+    inlines = [MemberInline]
+    fieldsets = [
+        (None, {"fields": ["edition", "side", "kind", "quota"]}),
+        *language_fieldsets("name"),
+        (_("People"), {"fields": ["head_name", "focal_point_name", "focal_point_email"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_quota_use()
+
+    @admin.display(description=_("places taken / quota"), ordering="places_taken")
+    def quota_use(self, delegation):
+        quota = "—" if delegation.quota is None else delegation.quota
+        return f"{delegation.places_taken} / {quota}"
+
+    def save_model(self, request, obj, form, change):
+        # Under the edition's lock; a raised quota gives waiting members their places.
+        try:
+            services.delegation_save(delegation=obj, user=request.user)
+        except services.RegistrationError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
