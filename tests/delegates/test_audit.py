@@ -35,6 +35,7 @@ def test_organizer_edit_in_the_admin_is_recorded_with_user_and_changes(organizer
         "dietary_needs": "halal",
         "accessibility_needs": "",
         "answers": "{}",
+        "participation": "member",
         "status_changes-TOTAL_FORMS": "0",
         "status_changes-INITIAL_FORMS": "0",
         "message_deliveries-TOTAL_FORMS": "0",
