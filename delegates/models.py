@@ -523,6 +523,10 @@ class DelegateMessage(models.Model):
             return language, subject, body
         return "en", self.subject, self.body
 
+    def written_languages(self) -> list[str]:
+        """The languages this message has a version in: English, then those written besides."""
+        return [code for code, _name in settings.LANGUAGES if self.version(code)[0] == code]
+
     def clean(self):
         for suffix in ("ja", "zh_hant"):
             subject, body = getattr(self, f"subject_{suffix}"), getattr(self, f"body_{suffix}")
