@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.fast_urls import fast_reverse
@@ -512,7 +513,11 @@ class DelegateMessage(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return self.subject
+        # Never the raw "{edition}": the subject as a reader of the active language got it
+        # (the admin's breadcrumbs and headings, the audit log).
+        from .emails import subject_as_sent
+
+        return subject_as_sent(self, edition=None, language=get_language() or "en")
 
     def version(self, language: str) -> tuple[str, str, str]:
         """(language, subject, body) a reader of `language` gets: their own version when both
