@@ -361,3 +361,12 @@ def test_messages_sent_in_the_japanese_admin_show_the_japanese_version(organizer
     )
     # The breadcrumbs and heading name it as a Japanese reader got it, never "{edition}".
     assert "<h2>（各参加者の開催回）のホテル</h2>" in detail
+
+
+def test_the_preview_counts_only_the_searched_recipients(organizer_client, nagoya):
+    _registration(nagoya, "ja", "ja1@example.jp")
+    _registration(nagoya, "zh-hant", "zh@example.tw")
+    data = {"subject": "Hotel", "body": "Your hotel", "preview": "1"}
+    response = organizer_client.post(f"{COMPOSE}?q=example.jp", data)
+    versions = re.findall(r"<li>([^<]+)</li>", response.content.decode().split('class="message-versions">')[1])
+    assert versions == ["1 delegate reading Japanese gets the English version: none was written in theirs."]
