@@ -19,6 +19,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from events.scripts import in_reader_script
+
 from .models import MessageDelivery, Registration
 from .tokens import confirm_url, manage_url
 
@@ -144,9 +146,10 @@ def edition_title(edition):
 
 def addressee(person, language):
     """Japanese and Chinese readers are greeted by the name in native script when there is
-    one; English readers by honorific and full name."""
+    one, in their language's forms (頼清徳 in ja, 賴清德 in zh-hant, as on the public pages);
+    English readers by honorific and full name."""
     if language != "en" and person.native_name:
-        return person.native_name
+        return in_reader_script(person.native_name, language)
     return " ".join(part for part in (person.honorific, person.full_name) if part)
 
 
@@ -285,6 +288,22 @@ def render_composed(message, registration: Registration) -> RenderedMessage:
         html_paragraphs=[_html_with_links(paragraph, values) for paragraph in paragraphs],
     )
     return RenderedMessage(language=language, subject=filled_subject, text=text, html=html)
+
+
+def subject_as_sent(message, *, edition, language: str) -> str:
+    """The subject a reader of `language` got (their version, or English), with the edition
+    filled in as they read it when every recipient was of one edition; a name and a link
+    differ per delegate and are described in the organizer's language."""
+    _version, subject, _body = message.version(language)
+    values = {
+        "name": str(_("(each delegate's name)")),
+        "link": str(_("(their link)")),
+        "edition": str(_("(their edition)")),
+    }
+    if edition is not None:
+        with translation.override(language):
+            values["edition"] = edition_title(edition)
+    return " ".join(fill_placeholders(subject, values).split())
 
 
 def delivery_send(*, delivery_id: int) -> None:

@@ -10,6 +10,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -77,3 +78,23 @@ def message_send(
         for delivery in deliveries:
             transaction.on_commit(partial(send_email.enqueue, kind="composed", delivery_id=delivery.pk))
     return message
+
+
+def versions_by_reader_language(message: DelegateMessage, registrations) -> list[dict]:
+    """Which version each group of recipients gets, by the language they read: their own,
+    or English when none was written in theirs (the composer's preview shows it)."""
+    names = dict(settings.LANGUAGES)
+    counts = dict(registrations.order_by().values_list("language").annotate(count=Count("pk", distinct=True)))
+    groups = []
+    for language, _name in settings.LANGUAGES:
+        if counts.get(language):
+            version = message.version(language)[0]
+            groups.append(
+                {
+                    "count": counts[language],
+                    "reads": names[language],
+                    "version": names[version],
+                    "fallback": version != language,
+                }
+            )
+    return groups

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.fast_urls import fast_reverse
@@ -592,7 +593,11 @@ class DelegateMessage(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return self.subject
+        # Never the raw "{edition}": the subject as a reader of the active language got it
+        # (the admin's breadcrumbs and headings, the audit log).
+        from .emails import subject_as_sent
+
+        return subject_as_sent(self, edition=None, language=get_language() or "en")
 
     def version(self, language: str) -> tuple[str, str, str]:
         """(language, subject, body) a reader of `language` gets: their own version when both
@@ -602,6 +607,10 @@ class DelegateMessage(models.Model):
         if language != "en" and subject and body:
             return language, subject, body
         return "en", self.subject, self.body
+
+    def written_languages(self) -> list[str]:
+        """The languages this message has a version in: English, then those written besides."""
+        return [code for code, _name in settings.LANGUAGES if self.version(code)[0] == code]
 
     def clean(self):
         for suffix in ("ja", "zh_hant"):

@@ -5,6 +5,7 @@ capacity, the waiting list and the history right."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -24,7 +26,7 @@ from events.models import Edition
 from .. import services
 from ..audit import AuditLogAdminMixin
 from ..dashboard import edition_dashboard
-from ..emails import edition_title, fill_placeholders
+from ..emails import subject_as_sent
 from ..exports import registrations_csv_response
 from ..models import (
     DelegateMessage,
@@ -381,17 +383,6 @@ class DeliveryInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("message", "registration__person", "registration__edition")
 
 
-def subject_as_sent(message, edition):
-    """The subject as delegates read it, the edition filled in when every recipient was of
-    one edition; a name and a link differ per delegate and are described."""
-    values = {
-        "name": str(_("(each delegate's name)")),
-        "link": str(_("(their link)")),
-        "edition": edition_title(edition) if edition is not None else str(_("(their edition)")),
-    }
-    return fill_placeholders(message.subject, values)
-
-
 class MessageChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -408,13 +399,12 @@ class DelegateMessageAdmin(admin.ModelAdmin):
     list_display = ["sent_subject", "created_at", "sent_by", "recipients_filter", "sent_count", "delivery_count"]
     list_select_related = ["sent_by"]
     search_fields = ["subject", "body", "subject_ja", "body_ja", "subject_zh_hant", "body_zh_hant"]
+    # The subjects as delegates read them, each version's body as the organizer wrote it
+    # (its placeholders differ per delegate).
     fields = [
-        "sent_subject",
-        "subject",
+        "subjects_as_sent",
         "body",
-        "subject_ja",
         "body_ja",
-        "subject_zh_hant",
         "body_zh_hant",
         "recipients_filter",
         "sent_by",
@@ -440,13 +430,39 @@ class DelegateMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("subject as sent"), ordering="subject")
     def sent_subject(self, message):
+        """What a reader of the organizer's language got: their version, or the English one."""
+        return subject_as_sent(message, edition=self._only_edition(message), language=get_language())
+
+    @admin.display(description=_("subjects as sent"))
+    def subjects_as_sent(self, message):
+        """Each version's subject, as its readers got it."""
+        edition = self._only_edition(message)
+        names = dict(settings.LANGUAGES)
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            (
+                (
+                    _("%(language)s: %(subject)s")
+                    % {
+                        "language": names[language],
+                        "subject": subject_as_sent(message, edition=edition, language=language),
+                    },
+                )
+                for language in message.written_languages()
+            ),
+        )
+
+    @staticmethod
+    def _only_edition(message):
+        """The edition every recipient was of, or None; the list loads them in bulk."""
         if not hasattr(message, "only_edition"):  # the change form: one message, one look-up
             message.only_edition = (
                 Edition.objects.select_related("series").get(pk=message.only_edition_id)
                 if message.edition_total == 1
                 else None
             )
-        return subject_as_sent(message, message.only_edition)
+        return message.only_edition
 
     @admin.display(description=_("recipients"), ordering="delivery_total")
     def delivery_count(self, message):

@@ -25,7 +25,7 @@ from events.models import Edition
 
 from .. import imports, services
 from ..emails import PLACEHOLDERS, render_composed
-from ..messaging import FILTER_SEPARATOR, message_draft, message_send, search_filter
+from ..messaging import FILTER_SEPARATOR, message_draft, message_send, search_filter, versions_by_reader_language
 from ..models import Registration, RegistrationStatusChange
 from .forms import ComposeMessageForm, ImportUploadForm, TransitionForm
 
@@ -96,7 +96,7 @@ def compose_view(model_admin, request):
     recipient_count = recipients.count()
     filters = _active_filters(changelist, request)
     form = ComposeMessageForm(request.POST or None, initial={"expected_recipients": recipient_count})
-    previews = []
+    previews, versions = [], []
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
         translations = form.translations()
@@ -132,7 +132,9 @@ def compose_view(model_admin, request):
                 return HttpResponseRedirect(f"{changelist_url}?{request.GET.urlencode()}")
         form.data = form.data.copy()
         form.data["expected_recipients"] = recipient_count
-        previews = _previews(message_draft(subject=subject, body=body, translations=translations), recipients)
+        draft = message_draft(subject=subject, body=body, translations=translations)
+        previews = _previews(draft, recipients)
+        versions = versions_by_reader_language(draft, recipients)
     context = _context(
         model_admin,
         request,
@@ -141,6 +143,7 @@ def compose_view(model_admin, request):
         recipient_count=recipient_count,
         filters=filters,
         previews=previews,
+        versions=versions,
         placeholders=PLACEHOLDERS,
         query=request.GET.urlencode(),
     )

@@ -102,11 +102,11 @@ def test_an_erased_delegate_is_skipped(nagoya, organizer, django_capture_on_comm
 
 @pytest.mark.parametrize("count", [1, 6])
 def test_messages_are_listed_with_their_deliveries(
-    organizer_client, organizer, nagoya, count, django_assert_max_num_queries
+    organizer_client, organizer, nagoya, count, django_assert_num_queries, django_assert_max_num_queries
 ):
     for number in range(count):
         message_send(subject=f"Message {number}", body="B", registrations=nagoya.registrations.all(), user=organizer)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         page = organizer_client.get(reverse("admin:delegates_delegatemessage_changelist"))
     assert [message.delivery_total for message in page.context["cl"].result_list] == [4] * count
     registration = nagoya.registrations.get(email="lee@x.tw")
@@ -114,6 +114,7 @@ def test_messages_are_listed_with_their_deliveries(
         detail = organizer_client.get(reverse("admin:delegates_registration_change", args=[registration.pk]))
     assert detail.content.decode().count('<td class="field-message">') == count
     message = DelegateMessage.objects.first()
-    with django_assert_max_num_queries(14):
+    # At most: the content types are cached once per process, whichever test reads them first.
+    with django_assert_max_num_queries(7):
         detail = organizer_client.get(reverse("admin:delegates_delegatemessage_change", args=[message.pk]))
     assert detail.content.decode().count('<td class="field-registration">') == 4
