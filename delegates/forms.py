@@ -237,3 +237,27 @@ class CheckInForm(forms.Form):
             )
         self.registration = registration
         return self.cleaned_data["code"]
+
+
+class DelegationMemberForm(forms.Form):
+    """One member, as a focal point registers them: the member confirms and completes the
+    rest (needs, consent to be listed) from their own e-mail."""
+
+    family_name = DelegateDetailsForm.base_fields["family_name"]
+    given_name = DelegateDetailsForm.base_fields["given_name"]
+    native_name = DelegateDetailsForm.base_fields["native_name"]
+    honorific = DelegateDetailsForm.base_fields["honorific"]
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The member's own address: they confirm their registration from it."),
+    )
+    position = DelegateDetailsForm.base_fields["position"]
+    organization = DelegateDetailsForm.base_fields["organization"]
+    category = DelegateDetailsForm.base_fields["category"]
+    participation = forms.ChoiceField(
+        label=_("Comes as"), choices=Registration._meta.get_field("participation").choices
+    )
+
+    def registration_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "participation"}

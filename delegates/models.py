@@ -278,6 +278,8 @@ class Delegation(models.Model):
         _("quota of places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The secret behind the focal point's private link; never shown, never the database id.
+    access_key = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = DelegationQuerySet.as_manager()

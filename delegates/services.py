@@ -925,3 +925,60 @@ def registration_assign(
     registration.save(update_fields=["delegation", "participation", "by_invitation"])
     _promote_if_automatic(edition)
     return registration
+
+
+# --- The focal point's page -------------------------------------------------------------
+
+
+class AlreadyRegisteredForEdition(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This e-mail address is already registered for this edition. Ask the organizers to "
+                "move that registration into your delegation."
+            )
+        )
+
+
+class NotAMember(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This registration is not in your delegation."))
+
+
+@transaction.atomic
+def delegation_member_add(*, delegation: Delegation, data: dict, participation: str, language: str) -> Registration:
+    """A focal point registers one member of their delegation. The member gets the
+    confirmation e-mail and their own link, as anyone registering; the place is decided when
+    they confirm, within the delegation's quota. The same person across editions stays one
+    person; someone already registered for this edition is refused, not moved."""
+    edition = Edition.objects.select_for_update().get(pk=delegation.edition_id)
+    if _existing_registration(edition, data["email"].strip().lower()) is not None:
+        raise AlreadyRegisteredForEdition
+    registration = registration_create(
+        edition=edition, data={**data, "side": delegation.side}, language=language, actor=Actor.DELEGATE
+    )
+    registration.delegation = delegation
+    registration.participation = participation
+    registration.save(update_fields=["delegation", "participation"])
+    return registration
+
+
+def _member(delegation: Delegation, registration_id) -> Registration:
+    registration = Registration.objects.filter(pk=registration_id, delegation=delegation).first()
+    if registration is None:
+        raise NotAMember
+    return registration
+
+
+def delegation_member_cancel(*, delegation: Delegation, registration_id) -> Registration:
+    """The focal point cancels a member's registration; a place it held goes to the waiting list."""
+    return registration_cancel(registration=_member(delegation, registration_id), actor=Actor.DELEGATE)
+
+
+def delegation_member_resend(*, delegation: Delegation, registration_id) -> None:
+    """The member's link again: the confirmation while unconfirmed, else their own page's."""
+    registration = _member(delegation, registration_id)
+    if registration.status == Status.UNCONFIRMED:
+        registration_resend_confirmation(registration=registration)
+    else:
+        registration_send_manage_link(registration=registration)

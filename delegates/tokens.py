@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from .models import Delegation, Registration
 
 CONFIRM_SALT = "delegates.registration.confirm"
 MANAGE_SALT = "delegates.registration.manage"
 BADGE_SALT = "delegates.registration.badge"
+DELEGATION_SALT = "delegates.delegation.focal_point"
 
 
 class InvalidToken(Exception):
@@ -93,3 +94,22 @@ def confirm_url(registration):
 def manage_url(registration):
     with translation.override(registration.language):
         return absolute_url(reverse("delegates:manage", kwargs={"token": manage_token(registration)}))
+
+
+def delegation_token(delegation):
+    return signing.TimestampSigner(salt=DELEGATION_SALT).sign(delegation.access_key.hex)
+
+
+def delegation_from_token(token):
+    """The delegation a focal point's link opens; InvalidToken for a forged, expired or revoked one."""
+    signer = signing.TimestampSigner(salt=DELEGATION_SALT)
+    try:
+        access_key = signer.unsign(token, max_age=settings.FOCAL_POINT_LINK_MAX_AGE)
+        return Delegation.objects.select_related("edition__series").get(access_key=access_key)
+    except (signing.BadSignature, Delegation.DoesNotExist, ValidationError, ValueError) as error:
+        raise InvalidToken from error
+
+
+def delegation_url(delegation, language):
+    with translation.override(language):
+        return absolute_url(reverse("delegates:delegation", kwargs={"token": delegation_token(delegation)}))

@@ -16,5 +16,6 @@ urlpatterns = [
     path("registration/<str:token>/travel/", logistics_views.travel, name="travel"),
     path("registration/<str:token>/invitation-letter.pdf", logistics_views.letter, name="letter"),
     path("letters/verify/<str:token>/", logistics_views.letter_verify, name="letter_verify"),
+    path("delegation/<str:token>/", views.delegation, name="delegation"),
     path("privacy/", views.privacy, name="privacy"),
 ]

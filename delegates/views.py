@@ -18,9 +18,9 @@ from events.models import Edition
 from . import services, tokens
 from .badges import badge_pdf
 from .emails import edition_title
-from .forms import CheckInForm, LookupForm, RegistrationForm, SelfServiceForm
+from .forms import CheckInForm, DelegationMemberForm, LookupForm, RegistrationForm, SelfServiceForm
 from .models import Registration, RegistrationStatusChange
-from .ratelimit import rate_limit
+from .ratelimit import limit_exceeded, rate_limit
 
 Actor = RegistrationStatusChange.Actor
 
@@ -214,3 +214,59 @@ def privacy(request):
             "confirm_days": max(1, settings.REGISTRATION_CONFIRM_MAX_AGE // 86400),
         },
     )
+
+
+@never_cache
+def delegation(request, token):
+    """The focal point's page: the delegation's quota and members; add, cancel, resend a link.
+    Posts are limited per delegation, not per address: an office registers its whole
+    delegation in one sitting, and a flood through one leaked link is stopped."""
+    try:
+        delegation = tokens.delegation_from_token(token)
+    except tokens.InvalidToken as error:
+        return render(request, "delegates/link_invalid.html", {"error": error, "edition": None}, status=400)
+    form = DelegationMemberForm()
+    if request.method == "POST":
+        if limit_exceeded("focal_point", f"delegation-{delegation.pk}"):
+            _allowed, window = settings.RATE_LIMITS["focal_point"]
+            return render(request, "delegates/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
+        form = _delegation_post(request, delegation)
+        if form is None:
+            return redirect("delegates:delegation", token=token)
+    members = delegation.registrations.select_related("person").order_by("person__family_name", "pk")
+    context = {
+        "delegation": delegation,
+        "edition": delegation.edition,
+        "members": members,
+        "places_taken": sum(1 for member in members if member.status in Registration.PLACE_HOLDING_STATUSES),
+        "form": form,
+        "registration_open": delegation.edition.is_registration_open(),
+    }
+    return render(request, "delegates/delegation.html", context)
+
+
+def _delegation_post(request, delegation):
+    """Carry out one action; None when done (the page reloads), else the form with its errors."""
+    action = request.POST.get("action")
+    try:
+        if action == "cancel":
+            services.delegation_member_cancel(delegation=delegation, registration_id=request.POST.get("member"))
+            messages.success(request, _("The registration is cancelled."))
+        elif action == "resend":
+            services.delegation_member_resend(delegation=delegation, registration_id=request.POST.get("member"))
+            messages.success(request, _("The member's link is on its way to their e-mail address."))
+        else:
+            form = DelegationMemberForm(request.POST)
+            if not form.is_valid():
+                return form
+            services.delegation_member_add(
+                delegation=delegation,
+                data=form.registration_data(),
+                participation=form.cleaned_data["participation"],
+                language=get_language(),
+            )
+            messages.success(request, _("Registered. The member confirms from the e-mail we have sent them."))
+    except services.RegistrationError as refusal:
+        messages.error(request, refusal.message)
+        return DelegationMemberForm(request.POST) if action not in ("cancel", "resend") else None
+    return None

@@ -151,7 +151,10 @@ REGISTRATION_LINK_MAX_AGE = env.int("REGISTRATION_LINK_MAX_AGE", default=60 * 60
 # by `manage.py purge_personal_data`; each edition may set its own.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 # Posts per client address per window; the counters live in the shared cache.
-RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60)}
+# A focal point's link stays valid through the registration period; a new one is sent on request.
+FOCAL_POINT_LINK_MAX_AGE = 60 * 60 * 24 * 120
+# A focal point registers a whole delegation in one sitting: counted per delegation, not per address.
+RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60), "focal_point": (300, 600)}
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 # Badges embed a font that has Japanese and Chinese glyphs (Debian: fonts-noto-cjk).

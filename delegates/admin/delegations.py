@@ -6,12 +6,14 @@ registration_assign), under the edition's lock, like the capacity."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from events.admin import language_fieldsets
 
-from .. import services
+from .. import services, tokens
 from ..models import Delegation, Registration
 from .registrations import ReadOnlyInline
 
@@ -52,12 +54,29 @@ class DelegationAdmin(TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["edition", "side", "kind", "quota"]}),
         *language_fieldsets("name"),
-        (_("People"), {"fields": ["head_name", "focal_point_name", "focal_point_email"]}),
+        (_("People"), {"fields": ["head_name", "focal_point_name", "focal_point_email", "focal_point_link"]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
 
+    readonly_fields = ["focal_point_link"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_quota_use()
+
+    @admin.display(description=_("focal point's private link"))
+    def focal_point_link(self, delegation):
+        if delegation.pk is None:
+            return _("Save the delegation first.")
+        language = get_language()
+        url = tokens.delegation_url(delegation, language)
+        return format_html(
+            '<a href="{0}">{0}</a><br>{1}',
+            url,
+            _(
+                "Send it to the focal point: with it they register and manage the delegation's "
+                "members, no account needed."
+            ),
+        )
 
     @admin.display(description=_("places taken / quota"), ordering="places_taken")
     def quota_use(self, delegation):

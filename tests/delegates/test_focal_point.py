@@ -1,0 +1,132 @@
+"""The focal point's page: a private link, no account; the delegation's quota and members;
+members added, cancelled and sent their link again; rate-limited per delegation."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from delegates import services, tokens
+from delegates.models import Delegation, Registration, Side
+from tests.factories import make_open_edition, make_person, make_registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delegation():
+    edition = make_open_edition(capacity=50)
+    return Delegation.objects.create(
+        edition=edition,
+        name_en="Taipei City Council",
+        name_zh_hant="臺北市議會",
+        side=Side.TAIWAN,
+        quota=2,
+        focal_point_email="office@example.tw",
+    )
+
+
+def _url(delegation, language="zh-hant"):
+    return f"/{language}/delegation/{tokens.delegation_token(delegation)}/"
+
+
+def _member(number, **fields):
+    values = {
+        "family_name": f"Lin{number}",
+        "given_name": "Mei",
+        "native_name": "",
+        "honorific": "",
+        "email": f"member{number}@example.tw",
+        "position": "議員",
+        "organization": "臺北市議會",
+        "category": "local_councilor",
+        "participation": "member",
+        "action": "add",
+    }
+    return {**values, **fields}
+
+
+def test_a_focal_point_registers_three_members_in_chinese_and_each_confirms_within_the_quota(
+    client, delegation, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = client.get(_url(delegation))
+    assert page.status_code == 200
+    assert "臺北市議會" in page.content.decode()
+    assert "2 個名額中已使用 0 個。" in page.content.decode()
+    for number, participation in [(1, "member"), (2, "member"), (3, "aide")]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_url(delegation), _member(number, participation=participation))
+        assert response.status_code == 302
+    members = Registration.objects.filter(delegation=delegation).order_by("pk")
+    assert [(m.person.side, m.participation, m.status, m.language) for m in members] == [
+        ("taiwan", "member", "unconfirmed", "zh-hant"),
+        ("taiwan", "member", "unconfirmed", "zh-hant"),
+        ("taiwan", "aide", "unconfirmed", "zh-hant"),
+    ]
+    # Each member gets their own confirmation e-mail, in the language of the page.
+    assert sorted(mail.to[0] for mail in mailoutbox) == [
+        "member1@example.tw",
+        "member2@example.tw",
+        "member3@example.tw",
+    ]
+    statuses = [services.registration_confirm(registration=member).status for member in members]
+    assert statuses == ["accepted", "accepted", "waitlisted"]
+    assert "2 個名額中已使用 2 個。" in client.get(_url(delegation)).content.decode()
+
+
+def test_someone_already_registered_for_the_edition_is_refused_with_a_message(client, delegation):
+    make_registration(delegation.edition, make_person(email="taken@example.tw"), email="taken@example.tw")
+    response = client.post(_url(delegation), _member(1, email="taken@example.tw"), follow=True)
+    assert "此電子郵件地址已報名本屆。" in response.content.decode()
+    assert not Registration.objects.filter(delegation=delegation).exists()
+
+
+def test_the_same_person_across_editions_stays_one_person(client, delegation):
+    earlier = make_person(email="again@example.tw", side=Side.TAIWAN)
+    client.post(_url(delegation), _member(1, email="again@example.tw"))
+    assert Registration.objects.get(delegation=delegation).person == earlier
+
+
+def test_bad_input_is_explained_on_the_page_and_nothing_is_written(client, delegation):
+    response = client.post(_url(delegation), _member(1, email="not-an-address", family_name=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "請輸入有效的電子郵件地址。" in html
+    assert "這個欄位是必須的。" in html
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["forged", "x" * 300, "%00"])
+def test_a_forged_link_gets_a_clear_page(client, token):
+    response = client.get(f"/zh-hant/delegation/{token}/")
+    assert response.status_code in (400, 404)
+
+
+def test_a_focal_point_cancels_and_resends_only_for_their_own_members(client, delegation, mailoutbox):
+    client.post(_url(delegation), _member(1))
+    member = Registration.objects.get(delegation=delegation)
+    outsider = make_registration(delegation.edition)
+    response = client.post(_url(delegation), {"action": "cancel", "member": outsider.pk}, follow=True)
+    assert "此報名不屬於您的代表團。" in response.content.decode()
+    outsider.refresh_from_db()
+    assert outsider.status != "cancelled"
+    client.post(_url(delegation), {"action": "resend", "member": member.pk})
+    client.post(_url(delegation), {"action": "cancel", "member": member.pk})
+    member.refresh_from_db()
+    assert member.status == "cancelled"
+
+
+def test_the_page_is_rate_limited_per_delegation_not_per_address(client, delegation, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "focal_point": (2, 600)}
+    for number, address in enumerate(["10.0.0.1", "10.0.0.2"]):
+        assert client.post(_url(delegation), _member(number), REMOTE_ADDR=address).status_code == 302
+    assert client.post(_url(delegation), _member(9), REMOTE_ADDR="10.0.0.3").status_code == 429
+    # Another delegation is not held back.
+    other = Delegation.objects.create(edition=delegation.edition, name_en="Tainan City Council", side=Side.TAIWAN)
+    assert client.post(_url(other), _member(10)).status_code == 302
+
+
+def test_the_admin_shows_the_focal_points_link(organizer_client, delegation):
+    page = organizer_client.get(reverse("admin:delegates_delegation_change", args=[delegation.pk])).content.decode()
+    (token,) = set(re.findall(r'/(?:en|ja|zh-hant)/delegation/([^/"]+)/', page))
+    assert tokens.delegation_from_token(token) == delegation
