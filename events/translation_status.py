@@ -38,8 +38,15 @@ class State(models.TextChoices):
     STALE = "stale", _("stale")
 
 
+def normalized(text: str) -> str:
+    """The text as a reader sees it. A browser sends a textarea's line breaks as CRLF and
+    the admin strips the ends, so an untouched translation re-saved from the change form
+    must keep its fingerprint, or it would pass for a fresh translation of the new English."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def fingerprint(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(normalized(text).encode(), digest_size=8).hexdigest()
 
 
 def translated_fields(model) -> tuple[str, ...]:

@@ -164,3 +164,69 @@ def test_the_demo_loads_with_every_translation_current(db):
     for edition in Edition.objects.all():
         counts = translation_report(edition_content(edition)).counts
         assert counts["ja"]["stale"] == counts["zh-hant"]["stale"] == 0
+
+
+def _as_a_browser_posts(form):
+    """The change form's current values as a browser submits them: textarea line breaks as CRLF."""
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif isinstance(value, str):
+            data[name] = value.replace("\n", "\r\n")
+        else:
+            data[name] = getattr(value, "pk", value)
+    return data
+
+
+def test_an_untouched_translation_re_sent_by_the_browser_stays_stale(organizer_client):
+    speech = make_speech(
+        make_edition(status="held"),
+        slug="lai",
+        title_en="Video message",
+        summary_en="Line one.\nLine two.",
+        summary_ja="一行目。\n二行目。",
+    )
+    url = reverse("admin:events_speech_change", args=[speech.pk])
+    data = _as_a_browser_posts(organizer_client.get(url).context["adminform"].form)
+    assert data["summary_ja"] == "一行目。\r\n二行目。"
+    data["summary_en"] = "Line one.\r\nLine two, changed.\r\n"
+    assert organizer_client.post(url, data).status_code == 302
+    speech = Speech.objects.get(pk=speech.pk)
+    assert speech.summary_ja == "一行目。\r\n二行目。"
+    assert translation_state(speech, "summary", "ja") == State.STALE
+    # Saved again unchanged, as the browser sends it: still stale.
+    assert organizer_client.post(url, data).status_code == 302
+    assert translation_state(Speech.objects.get(pk=speech.pk), "summary", "ja") == State.STALE
+
+
+def test_the_migration_refingerprints_what_was_current_and_keeps_what_was_stale():
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("events.migrations.0005_translation_sources")
+
+    def raw(text):
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    speech = make_speech(
+        make_edition(status="held"),
+        title_en="Video message",
+        title_ja="ビデオメッセージ",
+        summary_en="One.\r\nTwo.",
+        summary_ja="一。\r\n二。",
+    )
+    current = {"source": raw("One.\r\nTwo."), "text": raw("一。\r\n二。")}
+    stale = {"source": raw("Old title"), "text": raw("ビデオメッセージ")}
+    Speech.objects.filter(pk=speech.pk).update(translation_sources={"summary:ja": current, "title:ja": stale})
+    migration.fingerprints_of_normalized_text(apps, None)
+    speech = Speech.objects.get(pk=speech.pk)
+    assert translation_state(speech, "summary", "ja") == State.CURRENT
+    assert translation_state(speech, "title", "ja") == State.STALE
+    migration.fingerprints_of_raw_text(apps, None)
+    assert Speech.objects.get(pk=speech.pk).translation_sources == {"summary:ja": current, "title:ja": stale}
