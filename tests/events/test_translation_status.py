@@ -209,7 +209,7 @@ def test_the_migration_refingerprints_what_was_current_and_keeps_what_was_stale(
 
     from django.apps import apps
 
-    migration = importlib.import_module("events.migrations.0005_translation_sources")
+    migration = importlib.import_module("events.migrations.0006_translation_fingerprints_normalized")
 
     def raw(text):
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
