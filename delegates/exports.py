@@ -44,6 +44,9 @@ COLUMNS = [
     ("organization_ja", lambda: _("Organization (Japanese)"), "person__organization_ja"),
     ("organization_zh_hant", lambda: _("Organization (Chinese)"), "person__organization_zh_hant"),
     ("own_texts_language", lambda: _("Position and organization typed in"), "person__own_texts_language"),
+    # Filled from the language columns above: the delegate's own text, whichever language it is in.
+    ("position_as_typed", lambda: _("Position (as typed)"), "pk"),
+    ("organization_as_typed", lambda: _("Organization (as typed)"), "pk"),
     ("stale_translations", lambda: _("Translations older than the typed text"), "person__translation_sources"),
     ("side", lambda: _("Side"), "person__side"),
     ("category", lambda: _("Category"), "person__category"),
@@ -118,6 +121,9 @@ def registration_rows(queryset) -> Iterator[list[str]]:
         for values in queryset.order_by("pk").values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
             row = dict(zip(keys, values, strict=True))
             row["stale_translations"] = _stale_translations(row, labels)
+            suffix = (row["own_texts_language"] or "en").replace("-", "_")
+            for field in ("position", "organization"):
+                row[f"{field}_as_typed"] = row[f"{field}_{suffix}"]
             yield [neutralize_formula(_format(key, value, labels)) for key, value in row.items()]
 
     return rows()

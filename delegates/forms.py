@@ -2,9 +2,10 @@
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -18,7 +19,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 FIELDSETS = [
     (_("Your name"), ["family_name", "given_name", "family_name_first", "native_name", "honorific"]),
     (_("How to reach you"), ["email", "phone"]),
-    (_("Your role"), ["position", "organization", "side", "category"]),
+    (_("Your role"), ["texts_language", "position", "organization", "side", "category"]),
     (_("At the summit"), ["interpretation_language", "dietary_needs", "accessibility_needs"]),
     (_("Consent"), ["listed_publicly", "privacy_consent", "website"]),
 ]
@@ -47,6 +48,17 @@ class DelegateDetailsForm(forms.Form):
     native_name = _model_field(Person, "native_name")
     honorific = _model_field(
         Person, "honorific", help_text=_("For example Hon., Dr., Councilor; as it should appear on your badge.")
+    )
+    # What the delegate writes is kept as written; they say in which language (the page's by
+    # default), so an English correction made on a Japanese page is not filed as Japanese.
+    texts_language = forms.ChoiceField(
+        label=_("You write in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_(
+            "Your position, organization, needs and answers are kept as you write them, in this "
+            "language; the organizers may add translations."
+        ),
     )
     position = _model_field(Person, "position", widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
     organization = _model_field(Person, "organization", widget=forms.TextInput(attrs={"autocomplete": "organization"}))
@@ -79,6 +91,7 @@ class DelegateDetailsForm(forms.Form):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.edition = edition
+        self.fields["texts_language"].initial = get_language()
         # Follow-up questions are asked after acceptance, on the travel details form.
         self.questions = [question for question in edition.questions.all() if question.asked_on == "registration"]
         for question in self.questions:
@@ -188,11 +201,13 @@ class SelfServiceForm(DelegateDetailsForm):
         person, pending = registration.person, registration.pending_person_details
         # The delegate's own texts, in the language they typed them in (see services).
         texts_language = pending.get("own_texts_language") or person.own_texts_language or language
-        initial = {}
+        initial = {"texts_language": texts_language}
         for name in cls.base_fields:
             stored_as = build_localized_fieldname(name, texts_language) if name in TRANSLATED_PERSON_FIELDS else name
             if stored_as in pending:
                 initial[name] = pending[stored_as]
+            elif name == "texts_language":
+                continue
             elif hasattr(person, name):
                 initial[name] = getattr(person, name)
             elif hasattr(registration, name):

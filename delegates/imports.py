@@ -40,6 +40,7 @@ OPTIONAL_COLUMNS = (
     "category",
     "phone",
     "language",
+    "written_in",
     "interpretation",
     "dietary_needs",
     "accessibility_needs",
@@ -51,12 +52,16 @@ COLUMN_HELP = {
     "family_name_first": gettext_lazy("yes or no: write the family name first."),
     "native_name": gettext_lazy("Name in Japanese or Chinese script, e.g. 李逸洋."),
     "honorific": gettext_lazy("For example Dr. or Hon."),
-    "position": gettext_lazy("Position, in the language of the language column."),
-    "organization": gettext_lazy("Organization, in the language of the language column."),
+    "position": gettext_lazy("Position, as the delegate wrote it, in the language of the written_in column."),
+    "organization": gettext_lazy("Organization, as the delegate wrote it, in the language of the written_in column."),
     "side": gettext_lazy("japan, taiwan or other (or the name in any of the three languages)."),
     "category": gettext_lazy("For example national_legislator, local_councilor, civic_group."),
     "phone": gettext_lazy("Phone number."),
     "language": gettext_lazy("Language for e-mails: en, ja or zh-hant. English when empty."),
+    "written_in": gettext_lazy(
+        "Language the position, organization and needs are written in: en, ja or zh-hant. "
+        "The language column's when empty."
+    ),
     "interpretation": gettext_lazy("Interpretation needed into: ja, zh or en; empty for none."),
     "dietary_needs": gettext_lazy("Dietary needs."),
     "accessibility_needs": gettext_lazy("Accessibility needs."),
@@ -256,6 +261,7 @@ def choice_vocabulary() -> dict[str, dict[str, str]]:
         "category": Category.choices,
         "interpretation": Registration.InterpretationLanguage.choices,
         "language": Registration._meta.get_field("language").choices,
+        "written_in": Registration._meta.get_field("texts_language").choices,
     }
     return {column: _choices_by_word(choices) for column, choices in columns.items()}
 
@@ -290,6 +296,8 @@ def check_row(row: ParsedRow, seen_emails: dict[str, int], vocabulary: dict) -> 
 
     row.language = _choice(row, "language", vocabulary) or "en"
     data = {"email": email}
+    # The delegate's texts are stored in the language they are written in (Person.own_texts_language).
+    data["texts_language"] = _choice(row, "written_in", vocabulary) or row.language
     # An empty cell leaves what is stored as it is.
     for column in TEXT_COLUMNS:
         if cells.get(column):
@@ -372,7 +380,7 @@ def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
 
 
 def _update(result: RowResult, registration: Registration, row: ParsedRow) -> RowResult:
-    changed = _differences(registration, row.data, row.language)
+    changed = _differences(registration, row.data, row.data["texts_language"])
     if not changed:
         result.outcome = Outcome.UNCHANGED
         result.details = [_("Already registered with these details.")]

@@ -28,7 +28,7 @@ from events.translation_status import sources_with_copies_stale
 
 from . import erasure
 from .audit import acting_as_system
-from .models import ACCOMPANYING, Delegation, Person, Registration, RegistrationStatusChange, Side
+from .models import ACCOMPANYING, Delegation, Person, Question, Registration, RegistrationStatusChange, Side
 from .tasks import send_email
 
 Status = Registration.Status
@@ -88,6 +88,9 @@ PUBLIC_PERSON_FIELDS = (
     "category",
 )
 REGISTRATION_FIELDS = ("interpretation_language", "dietary_needs", "accessibility_needs", "answers")
+# What the delegate writes on the registration (needs; answers to text questions): kept as
+# written, in Registration.texts_language. Codes and chosen options have no language.
+WRITTEN_REGISTRATION_FIELDS = ("dietary_needs", "accessibility_needs")
 
 
 class RegistrationError(Exception):
@@ -371,14 +374,24 @@ def _unique_person_slug(family_name: str, given_name: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
-def _person_values(data: dict, language: str) -> dict:
+def _person_values(data: dict, language: str, person: Person | None = None) -> dict:
     """The person's fields as stored: position and organization in the column of the
-    language they were typed in, and that language noted (Person.own_texts_language)."""
+    language they were typed in, and that language noted (Person.own_texts_language).
+
+    A row that gives only one of them in another language than the person's texts (an
+    import's partial row) is a translation of that text: the other text, which it does not
+    restate, keeps its language, and the source stays as it was."""
     values = {field: data[field] for field in PERSON_FIELDS if field in data}
+    source = person.translation_source_language if person is not None and person.pk else language
+    partial = language != source and any(
+        field not in values and getattr(person, build_localized_fieldname(field, source))
+        for field in TRANSLATED_PERSON_FIELDS
+    )
     for field in TRANSLATED_PERSON_FIELDS:
         if field in values:
             values[build_localized_fieldname(field, language)] = values.pop(field)
-            values["own_texts_language"] = language
+            if not partial:
+                values["own_texts_language"] = language
     return values
 
 
@@ -527,8 +540,10 @@ def _rehearse_insert(*, edition, data, language) -> None:
 
 @transaction.atomic
 def _registration_insert(*, edition, data, email, language, actor, user, confirmed, notify) -> Registration:
-    person_values = _person_values(data, language)
+    # The language the delegate says they write in (the form's choice), else the page's.
+    texts_language = data.get("texts_language") or language
     person = Person.objects.filter(email__iexact=email).first()
+    person_values = _person_values(data, texts_language, person)
     pending_person_details = {}
     if person is None:
         person = Person(
@@ -547,7 +562,7 @@ def _registration_insert(*, edition, data, email, language, actor, user, confirm
         email=email,
         language=language,
         pending_person_details=pending_person_details,
-        texts_language=language,
+        texts_language=texts_language,
         **{field: data[field] for field in REGISTRATION_FIELDS if field in data},
     )
     registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
@@ -748,23 +763,54 @@ def registration_update_details(
     # Read afresh: an organizer may have accepted or withdrawn them since the page was loaded.
     person = Person.objects.get(pk=registration.person_id)
     registration.person = person
-    # A delegate edits what they typed; an organizer's import says which language its row is in.
-    texts_language = _own_texts_language(registration, language) if actor == Actor.DELEGATE else language
-    person_values = _person_values(data, texts_language)
+    # An organizer's import says which language its row is in. A delegate edits what they
+    # typed, in its language, unless they rewrite it in the language they say they write in.
+    declared = data.get("texts_language") or ""
+    if actor == Actor.DELEGATE:
+        texts_language = _own_texts_language(registration, language)
+        if declared and _person_texts_changed(registration, data, texts_language):
+            texts_language = declared
+    else:
+        texts_language = declared or language
+    person_values = _person_values(data, texts_language, person)
     if actor == Actor.DELEGATE:
         _refuse_locked_changes(person, person_values)
     if registration.status == Status.UNCONFIRMED and registration.pending_person_details:
         registration.pending_person_details = {**registration.pending_person_details, **person_values}
     else:
         _apply_person_details(registration.person, person_values)
+    # Needs and answers left as they were keep their language: only one written anew takes
+    # the language it was written in.
+    if _written_texts_changed(registration, data):
+        registration.texts_language = declared or language
     for field in REGISTRATION_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
-    if any(field in data for field in REGISTRATION_FIELDS):
-        registration.texts_language = language
     registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
     registration.save()
     return registration
+
+
+def _person_texts_changed(registration: Registration, data: dict, texts_language: str) -> bool:
+    """Whether `data` changes the position or organization as typed (awaiting confirmation, or stored)."""
+    pending, person = registration.pending_person_details, registration.person
+    for field in TRANSLATED_PERSON_FIELDS:
+        stored_as = build_localized_fieldname(field, texts_language)
+        stored = pending[stored_as] if stored_as in pending else getattr(person, stored_as) or ""
+        if field in data and data[field] != stored:
+            return True
+    return False
+
+
+def _written_texts_changed(registration: Registration, data: dict) -> bool:
+    """Whether `data` changes a need or an answer the delegate wrote (not a choice or a code)."""
+    if any(field in data and data[field] != getattr(registration, field) for field in WRITTEN_REGISTRATION_FIELDS):
+        return True
+    written = {
+        question.answer_key for question in registration.edition.questions.all() if question.kind == Question.Kind.TEXT
+    }
+    answers = data.get("answers", {})
+    return any(key in answers and answers[key] != registration.answers.get(key, "") for key in written)
 
 
 def registration_resend_confirmation(*, registration: Registration) -> None:

@@ -36,6 +36,7 @@ ALLOWED = {
     "other",
     "yes",
     "language",
+    "written",  # of written_in, the import's column for the language of a row's texts
     "unknown",  # what django-axes stores for a request without a path
     "None",
     # The alt text of Django's own admin icons (a boolean column, the search field), which

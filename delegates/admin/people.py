@@ -1,11 +1,15 @@
 """The people admin: contact data, public listing, and erasure on request."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
+from events import translation_status
 from events.admin import TrackedTranslationAdmin, language_fieldsets
 
 from .. import services
@@ -96,7 +100,7 @@ class PersonAdmin(AuditLogAdminMixin, TrackedTranslationAdmin):
         "native_name",
         "side",
         "category",
-        "organization",
+        "organization_as_typed",
         "listed_publicly",
         "is_public_figure",
         "withdrawn_from_public_at",
@@ -108,6 +112,7 @@ class PersonAdmin(AuditLogAdminMixin, TrackedTranslationAdmin):
         "listed_publicly",
         "is_public_figure",
         "is_synthetic",
+        "own_texts_language",
     ]
     search_fields = [
         "family_name",
@@ -161,9 +166,43 @@ class PersonAdmin(AuditLogAdminMixin, TrackedTranslationAdmin):
     # Withdrawal and reinstatement go through the list's actions (delegates.services).
     readonly_fields = ["is_synthetic", "anonymized_at", "withdrawn_from_public_at"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        """The delegate's own text says so, and a stale translation names the text it fell
+        behind: the delegate's, in its language, not the English the public record starts from."""
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return form
+        source = obj.translation_source_language
+        language_name = dict(settings.LANGUAGES)[source]
+        for field in services.TRANSLATED_PERSON_FIELDS:
+            name = build_localized_fieldname(field, source)
+            if name in form.base_fields and obj.own_texts_language:
+                form.base_fields[name].help_text = _(
+                    "As the delegate typed it, in %(language)s: the other languages are translations of it."
+                ) % {"language": language_name}
+        for field, language in translation_status.stale_fields(obj):
+            name = build_localized_fieldname(field, language)
+            if name in form.base_fields and obj.own_texts_language:
+                form.base_fields[name].help_text = _(
+                    "Stale: the delegate changed their text (in %(language)s) after this translation was made. "
+                    "Update it, or mark it current after review (the list's action)."
+                ) % {"language": language_name}
+        return form
+
     @admin.display(description=_("name"), ordering="family_name")
     def full_name(self, person):
         return person.full_name
+
+    @admin.display(description=_("organization (as typed)"))
+    def organization_as_typed(self, person):
+        """The delegate's own text and the language they wrote it in, never a translation."""
+        language = person.translation_source_language
+        text = getattr(person, build_localized_fieldname("organization", language)) or ""
+        if not text:
+            return ""
+        # The language's name in the reader's language (the admin's), in its brackets.
+        name = gettext("(%(language)s)") % {"language": dict(settings.LANGUAGES)[language]}
+        return format_html('<span lang="{}">{}</span> <small>{}</small>', language, text, name)
 
     def has_delete_permission(self, request, obj=None):
         # A deletion would keep the name in the admin's history and the audit log; the

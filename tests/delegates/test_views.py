@@ -69,6 +69,7 @@ def test_register_page_shows_every_field_and_the_privacy_link(client):
         "family_name_first",
         "native_name",
         "honorific",
+        "texts_language",
         "position",
         "organization",
         "side",
