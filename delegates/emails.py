@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -21,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.scripts import in_reader_script
 
-from .models import MessageDelivery, Registration
-from .tokens import confirm_url, manage_url
+from .models import Delegation, Invitation, MessageDelivery, Registration
+from .tokens import confirm_url, delegation_url, invitation_url, manage_url
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,95 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
             link=link,
         )
     _send(to=registration.email, subject=subject, text=text, html=html)
+
+
+# --- Invitations and the focal point's link -------------------------------------------
+
+
+def _decline_paragraph(url):
+    """(plain, HTML) of the paragraph with the one-click decline link."""
+    text = _("If you cannot come, please tell us with one click: %(link)s")
+    return str(text % {"link": url}), format_html(
+        str(text).replace("%(link)s", "{}"),
+        format_html('<a href="{0}" style="color:#0b5cad;word-break:break-all">{0}</a>', url),
+    )
+
+
+def invitation_email_send(*, invitation_id: int, kind: str) -> None:
+    """The invitation (`kind` "invitation") or a reminder of it ("invitation_reminder"), in
+    the language the organizers chose for the invitee, with the personal link and the
+    one-click decline."""
+    invitation = Invitation.objects.select_related("edition__series", "delegation").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.email:
+        return  # withdrawn or erased since the e-mail was queued
+    language = invitation.language
+    with translation.override(language):
+        edition = edition_title(invitation.edition)
+        values = {"edition": edition}
+        if kind == "invitation_reminder":
+            subject = str(_("Reminder: your invitation to %(edition)s") % values)
+            paragraphs = [str(_("We have not yet heard from you about your invitation to %(edition)s.") % values)]
+        else:
+            subject = str(_("Invitation to %(edition)s") % values)
+            paragraphs = [str(_("The organizers are pleased to invite you to %(edition)s.") % values)]
+        if invitation.delegation_id:
+            paragraphs.append(
+                str(
+                    _("You are invited as a member of the delegation “%(delegation)s”.")
+                    % {"delegation": invitation.delegation.name}
+                )
+            )
+        if invitation.expires_at is not None:
+            paragraphs.append(
+                str(
+                    _(
+                        "Please register with the button below by %(date)s. The form already holds what the "
+                        "organizers know about you; check it and complete it."
+                    )
+                    % {"date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")}
+                )
+            )
+        decline_text, decline_html = _decline_paragraph(invitation_url(invitation, decline=True))
+        greeting = " ".join(part for part in (invitation.given_name, invitation.family_name) if part)
+        text, html = _render(
+            language=language,
+            subject=subject,
+            greeting=greeting,
+            paragraphs=[*paragraphs, decline_text],
+            html_paragraphs=[*paragraphs, decline_html],
+            action=str(_("Register")),
+            link=invitation_url(invitation),
+        )
+    _send(to=invitation.email, subject=subject, text=text, html=html)
+
+
+def focal_point_email_send(*, delegation_id: int, language: str) -> None:
+    """The focal point's private link to their delegation's page."""
+    delegation = Delegation.objects.select_related("edition__series").filter(pk=delegation_id).first()
+    if delegation is None or not delegation.focal_point_email:
+        return
+    with translation.override(language):
+        values = {"edition": edition_title(delegation.edition), "delegation": delegation.name}
+        subject = str(_("Register the delegation “%(delegation)s” for %(edition)s") % values)
+        paragraphs = [
+            str(_("You are the focal point of the delegation “%(delegation)s” at %(edition)s.") % values),
+            str(
+                _(
+                    "On the delegation's page you see its places and members, register members one by one or "
+                    "from a table, and send a member their link again. Each member confirms from their own e-mail."
+                )
+            ),
+            str(_("The link is personal: please do not forward it outside your office.")),
+        ]
+        text, html = _render(
+            language=language,
+            subject=subject,
+            greeting=delegation.focal_point_name,
+            paragraphs=paragraphs,
+            action=str(_("Open the delegation's page")),
+            link=delegation_url(delegation, language),
+        )
+    _send(to=delegation.focal_point_email, subject=subject, text=text, html=html)
 
 
 # --- Messages organizers write ----------------------------------------------------------

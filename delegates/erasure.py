@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from .audit import mask_personal_data
 from .messaging import search_removed
-from .models import DelegateMessage, MessageDelivery, Person, Registration, RegistrationStatusChange
+from .models import DelegateMessage, Invitation, MessageDelivery, Person, Registration, RegistrationStatusChange
 
 # What replaces a name or an address found in someone else's text.
 REDACTED = "***"
@@ -32,10 +32,10 @@ REDACTED = "***"
 MIN_MARKER_LENGTH = 3
 ANONYMIZED = "Anonymized"
 # Session keys that hold personal data for a short while (the import preview's CSV text).
-TRANSIENT_SESSION_KEYS = ("delegates_import",)
+TRANSIENT_SESSION_KEYS = ("delegates_import", "delegation_import")
 
 
-def identifying_markers(person: Person, registrations) -> list[str]:
+def identifying_markers(person: Person, registrations, invitations=()) -> list[str]:
     """Every value the person gave us, longest first: names, addresses, phone, position and
     organization in each language, needs and answers. Someone else's text quoting any of them
     (a message body, a note) loses the quote; erring towards redacting too much is the point."""
@@ -50,6 +50,9 @@ def identifying_markers(person: Person, registrations) -> list[str]:
         values |= {registration.email, registration.dietary_needs, registration.accessibility_needs}
         for container in (registration.answers, registration.pending_person_details):
             values |= {value for value in (container or {}).values() if isinstance(value, str)}
+    for invitation in invitations:
+        values |= {invitation.email, invitation.family_name, invitation.given_name, invitation.full_name}
+        values |= {value for value in invitation.prefill.values() if isinstance(value, str)}
     markers = {value.strip() for value in values if value and len(value.strip()) >= MIN_MARKER_LENGTH}
     # Yes/no answers and choices are not the person's words.
     markers -= {"yes", "no"}
@@ -190,6 +193,26 @@ def erase_from_cache(addresses) -> None:
         current = int(time.time() // window)
         keys += [f"ratelimit:{scope}:{address}:{slot}" for address in addresses for slot in (current - 1, current)]
     cache.delete_many(keys)
+
+
+def erase_invitations(invitations) -> None:
+    """An invitation holds the invitee's address, name and what pre-fills their form; its
+    status and history stay (they are counts), its link stops working."""
+    for invitation in invitations:
+        invitation.email = ""
+        invitation.family_name = ANONYMIZED
+        invitation.given_name = ""
+        invitation.prefill = {}
+        invitation.access_key = Invitation._meta.get_field("access_key").default()
+        invitation.save(update_fields=["email", "family_name", "given_name", "prefill", "access_key"])
+
+
+def invitations_of(person: Person, registrations):
+    """The person's invitations: to their address (any case), or answered by their registrations."""
+    query = Q(registration__in=registrations)
+    if person.email:
+        query |= Q(email__iexact=person.email)
+    return list(Invitation.objects.filter(query))
 
 
 def registrations_of(person: Person):

@@ -11,6 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import tokens
 from .emails import edition_title
+from .imports import MAX_FILE_BYTES, ImportFileError, decode
 from .models import Category, Person, Question, Registration, Side
 from .services import PUBLIC_PERSON_FIELDS, TRANSLATED_PERSON_FIELDS
 
@@ -166,6 +167,27 @@ class RegistrationForm(DelegateDetailsForm):
         return data
 
 
+class InvitationRegistrationForm(RegistrationForm):
+    """The registration form behind an invitation's link: pre-filled with what the organizers
+    know, and bound to the invited address (shown, not editable: the invitation is personal)."""
+
+    def __init__(self, *args, invitation, **kwargs):
+        initial = {
+            "family_name": invitation.family_name,
+            "given_name": invitation.given_name,
+            **invitation.prefill,
+            **kwargs.pop("initial", {}),
+            "email": invitation.email,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        email = self.fields["email"]
+        email.disabled = True
+        email.help_text = _("Your invitation is for this address; we write to you here.")
+        # The side comes with the delegation.
+        if invitation.delegation_id:
+            self.fields["side"].disabled = True
+
+
 class SelfServiceForm(DelegateDetailsForm):
     """Corrections from the self-service page; the e-mail address stays as confirmed.
 
@@ -276,3 +298,38 @@ class DelegationMemberForm(forms.Form):
 
     def registration_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "participation"}
+
+
+class DelegationTableForm(forms.Form):
+    """Several members at once: a table pasted from a spreadsheet, or a CSV file."""
+
+    table = forms.CharField(
+        label=_("Paste a table"),
+        required=False,
+        max_length=MAX_FILE_BYTES // 4,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
+        help_text=_(
+            "Copy the rows from your spreadsheet, with the column names in the first row "
+            "(at least email and family_name)."
+        ),
+    )
+    file = forms.FileField(label=_("or choose a CSV file"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("The file is larger than %(size)s MB; split it into smaller files.")
+                    % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+                )
+            try:
+                cleaned["text"] = decode(upload.read())
+            except ImportFileError as error:
+                self.add_error("file", error.message)
+        elif cleaned.get("table", "").strip():
+            cleaned["text"] = cleaned["table"]
+        elif not self.errors:
+            raise forms.ValidationError(_("Paste a table or choose a file."))
+        return cleaned

@@ -1,4 +1,5 @@
-"""Import invited delegates from a CSV file into an edition.
+"""Import delegates from a CSV file into an edition: registered, invited, or (from a focal
+point's page) registered as members of a delegation (ImportTarget).
 
 The file is checked as a whole first (encoding, columns, size); then every row runs
 through delegates.services exactly as it will on confirmation, inside a transaction that
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from . import services
-from .models import Category, Registration, RegistrationStatusChange, Side
+from .models import Category, Delegation, Participation, Registration, RegistrationStatusChange, Side
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -44,6 +45,7 @@ OPTIONAL_COLUMNS = (
     "interpretation",
     "dietary_needs",
     "accessibility_needs",
+    "comes_as",
 )
 COLUMN_HELP = {
     "email": gettext_lazy("E-mail address; one registration per address and edition. Required."),
@@ -65,6 +67,9 @@ COLUMN_HELP = {
     "interpretation": gettext_lazy("Interpretation needed into: ja, zh or en; empty for none."),
     "dietary_needs": gettext_lazy("Dietary needs."),
     "accessibility_needs": gettext_lazy("Accessibility needs."),
+    "comes_as": gettext_lazy(
+        "member, aide, interpreter or press (or the name in any of the three languages); member when empty."
+    ),
 }
 TEXT_COLUMNS = (
     "family_name",
@@ -123,6 +128,7 @@ class ParsedRow:
     cells: dict
     data: dict = field(default_factory=dict)
     language: str = "en"
+    participation: str | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -190,7 +196,10 @@ def _cell_too_long(line: int) -> ImportFileError:
 def read_rows(text: str) -> tuple[list[str], list[ParsedRow]]:
     """The file's column names and its rows as {column: cell}; raises ImportFileError."""
     # newline="": rows may end in \r\n (Windows), \n, or a lone \r (Excel for Mac).
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # A table pasted from a spreadsheet is tab-separated; a file is comma-separated.
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
     # The line each row starts on: an unclosed quotation mark is found far below it.
     start = 1
@@ -262,6 +271,7 @@ def choice_vocabulary() -> dict[str, dict[str, str]]:
         "interpretation": Registration.InterpretationLanguage.choices,
         "language": Registration._meta.get_field("language").choices,
         "written_in": Registration._meta.get_field("texts_language").choices,
+        "comes_as": Participation.choices,
     }
     return {column: _choices_by_word(choices) for column, choices in columns.items()}
 
@@ -295,6 +305,7 @@ def check_row(row: ParsedRow, seen_emails: dict[str, int], vocabulary: dict) -> 
         row.errors.append(_("The family name is empty."))
 
     row.language = _choice(row, "language", vocabulary) or "en"
+    row.participation = _choice(row, "comes_as", vocabulary)
     data = {"email": email}
     # The delegate's texts are stored in the language they are written in (Person.own_texts_language).
     data["texts_language"] = _choice(row, "written_in", vocabulary) or row.language
@@ -350,7 +361,23 @@ def _refused(result: RowResult, refusal: Exception) -> RowResult:
     return result
 
 
-def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
+@dataclass(frozen=True)
+class ImportTarget:
+    """What each row becomes: a registration (an organizer's import), an invitation e-mailed
+    to the address, or a member a focal point registers into their delegation. The delegation
+    and participation apply to every row (a row's comes_as column overrides the latter)."""
+
+    REGISTER = "register"
+    INVITE = "invite"
+    DELEGATION = "delegation"
+
+    kind: str = REGISTER
+    delegation: Delegation | None = None
+    participation: str = Participation.MEMBER
+    skips_approval: bool = False
+
+
+def _run_row(row: ParsedRow, *, edition, user, target: ImportTarget) -> RowResult:
     result = RowResult(
         line=row.line,
         email=row.data.get("email", ""),
@@ -359,19 +386,52 @@ def _run_row(row: ParsedRow, *, edition, user) -> RowResult:
     if row.errors:
         result.details = row.errors
         return result
+    participation = row.participation or target.participation
     try:
         with transaction.atomic():
-            registration = services.registration_create(
-                edition=edition,
-                data=row.data,
-                language=row.language,
-                actor=RegistrationStatusChange.Actor.ORGANIZER,
-                user=user,
-                confirmed=True,
-                notify=False,
-            )
+            if target.kind == ImportTarget.INVITE:
+                invitation = services.invitation_create(
+                    edition=edition,
+                    data=row.data,
+                    language=row.language,
+                    delegation=target.delegation,
+                    participation=participation,
+                    skips_approval=target.skips_approval,
+                    user=user,
+                )
+                result.outcome = Outcome.CREATE
+                result.details = [
+                    _("Invitation e-mailed to this address (%(status)s).") % {"status": invitation.get_status_display()}
+                ]
+                return result
+            if target.kind == ImportTarget.DELEGATION:
+                # The member's e-mails in the row's language, else the focal point's page's.
+                registration = services.delegation_member_add(
+                    delegation=target.delegation,
+                    data=row.data,
+                    participation=participation,
+                    language=row.language if row.cells.get("language") else translation.get_language(),
+                )
+            else:
+                registration = services.registration_create(
+                    edition=edition,
+                    data=row.data,
+                    language=row.language,
+                    actor=RegistrationStatusChange.Actor.ORGANIZER,
+                    user=user,
+                    confirmed=True,
+                    notify=False,
+                    delegation=target.delegation,
+                    participation=participation,
+                )
+    except services.AlreadyInvited as invited:
+        result.outcome = Outcome.UNCHANGED
+        result.details = [str(invited.message)]
+        return result
     except services.DuplicateRegistration as duplicate:
-        return _update(result, duplicate.registration, row)
+        if target.kind == ImportTarget.REGISTER:
+            return _update(result, duplicate.registration, row)
+        return _refused(result, services.AlreadyRegisteredForEdition())
     except REFUSALS as refusal:
         return _refused(result, refusal)
     result.outcome = Outcome.CREATE
@@ -400,18 +460,36 @@ def _update(result: RowResult, registration: Registration, row: ParsedRow) -> Ro
     return result
 
 
-def delegates_import(*, edition, text: str, user, dry_run: bool) -> list[RowResult]:
+def delegates_import(
+    *, edition, text: str, user, dry_run: bool, target: ImportTarget = ImportTarget()
+) -> list[RowResult]:
     """Run every row through the services in one transaction; roll it back for a preview."""
     _columns, rows = read_rows(text)
     seen_emails: dict[str, int] = {}
     vocabulary = choice_vocabulary()
     checked = [check_row(row, seen_emails, vocabulary) for row in rows]
     with transaction.atomic():
-        results = [_run_row(row, edition=edition, user=user) for row in checked]
+        results = [_run_row(row, edition=edition, user=user, target=target) for row in checked]
         if dry_run:
             # Nothing stays, and e-mails queued with on_commit are dropped with the rollback.
             transaction.set_rollback(True)
     return results
+
+
+# The columns a focal point's table may have (the member confirms and completes the rest).
+DELEGATION_COLUMNS = (
+    "email",
+    "family_name",
+    "given_name",
+    "native_name",
+    "honorific",
+    "position",
+    "organization",
+    "category",
+    "comes_as",
+    "language",
+    "written_in",
+)
 
 
 def ignored_columns(text: str) -> list[str]:

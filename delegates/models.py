@@ -244,9 +244,13 @@ class RegistrationStatus(models.TextChoices):
 
 class DelegationQuerySet(models.QuerySet):
     def with_quota_use(self):
-        """Each delegation with `places_taken`: its registrations holding a place."""
+        """Each delegation with `places_taken`: its registrations holding a place from its quota
+        (accompanying people only when the edition counts them)."""
+        counted = Q(edition__count_accompanying=True) | ~Q(registrations__participation__in=ACCOMPANYING)
         return self.annotate(
-            places_taken=Count("registrations", filter=Q(registrations__status__in=[RegistrationStatus.ACCEPTED]))
+            places_taken=Count(
+                "registrations", filter=Q(registrations__status__in=[RegistrationStatus.ACCEPTED]) & counted
+            )
         )
 
 
@@ -562,6 +566,139 @@ class RegistrationStatusChange(models.Model):
     def __str__(self):
         # Labels in the reader's language, never the stored codes.
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def awaiting_answer(self):
+        """Sent or opened, neither answered nor expired: who a reminder is for."""
+        return self.filter(status__in=[Invitation.Status.SENT, Invitation.Status.OPENED])
+
+
+class Invitation(models.Model):
+    """The organizers invite one person, by e-mail address, to one edition (into a
+    delegation, or not). The signed link in the e-mail opens the registration form
+    pre-filled; a registration through it may take a place reserved for invitees."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        REGISTERED = "registered", _("Registered")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    edition = models.ForeignKey(
+        "events.Edition", on_delete=models.PROTECT, related_name="invitations", verbose_name=_("edition")
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("delegation"),
+    )
+    # Stored in lower case: one invitation per address and edition, whatever its spelling.
+    # Blank once erased (delegates.erasure).
+    email = models.EmailField(_("e-mail"), blank=True)
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    language = models.CharField(_("language for e-mails"), max_length=8, choices=settings.LANGUAGES, default="en")
+    participation = models.CharField(
+        _("comes as"), max_length=12, choices=Participation.choices, default=Participation.MEMBER
+    )
+    skips_approval = models.BooleanField(
+        _("no approval needed"),
+        default=False,
+        help_text=_("The invitee's registration takes a place at once (or the waiting list), without approval."),
+    )
+    # The rest of what the organizers know (position, organization, side…), to pre-fill the form.
+    prefill = models.JSONField(_("pre-filled details"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SENT)
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("registration"),
+    )
+    # The secret behind the signed link; never shown, never the database id.
+    access_key = models.UUIDField(_("access key"), default=uuid.uuid4, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "email"], condition=~Q(email=""), name="invitation_one_per_email_per_edition"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "sent_at"], name="invitation_status_sent_idx")]
+
+    def __str__(self):
+        # Never the name or the address: this lands in the admin's history, kept after erasure.
+        return _("Invitation %(number)s") % {"number": self.pk}
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def is_answered(self):
+        return self.status in (self.Status.REGISTERED, self.Status.DECLINED)
+
+
+class InvitationEvent(models.Model):
+    """One step in an invitation's history: sent, reminded, opened, answered, expired."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RESENT = "resent", _("Sent again")
+        REMINDED = "reminded", _("Reminder sent")
+        OPENED = "opened", _("Opened")
+        REGISTERED = "registered", _("Registered")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="events", verbose_name=_("invitation")
+    )
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organizer"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation history entry")
+        verbose_name_plural = _("invitation history")
+        ordering = ["invitation", "at", "pk"]
+
+    def __str__(self):
+        return self.get_kind_display()
 
 
 class DelegateMessage(models.Model):

@@ -103,6 +103,7 @@ def edition_purge_personal_data(*, edition: Edition, today: datetime.date | None
                 erasure.erase_messages_and_notes([registration], markers)
         for registration in edition.registrations.select_for_update():
             _erase_registration_data(registration, markers=[])
+        erasure.erase_invitations(edition.invitations.select_for_update())
         edition.personal_data_purged_at = timezone.now()
         edition.save(update_fields=["personal_data_purged_at"])
     # Outside the system context, which would replace this entry's additional data with its own.

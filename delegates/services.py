@@ -10,9 +10,10 @@ is stored and never while the lock is held.
 """
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +29,18 @@ from events.translation_status import sources_with_copies_stale
 
 from . import erasure
 from .audit import acting_as_system
-from .models import ACCOMPANYING, Delegation, Person, Question, Registration, RegistrationStatusChange, Side
+from .models import (
+    ACCOMPANYING,
+    Delegation,
+    Invitation,
+    InvitationEvent,
+    Participation,
+    Person,
+    Question,
+    Registration,
+    RegistrationStatusChange,
+    Side,
+)
 from .tasks import send_email
 
 Status = Registration.Status
@@ -141,6 +153,16 @@ class DelegationQuotaFull(EditionFull):
 class RegistrationClosed(RegistrationError):
     def __init__(self):
         super().__init__(gettext("Registration for this edition is not open."))
+
+
+class RegistrationByInvitationOnly(RegistrationClosed):
+    def __init__(self):
+        RegistrationError.__init__(
+            self,
+            gettext(
+                "Registration for this edition is by invitation only: please use the link in your invitation e-mail."
+            ),
+        )
 
 
 class DuplicateRegistration(RegistrationError):
@@ -471,6 +493,10 @@ def registration_create(
     user=None,
     confirmed: bool = False,
     notify: bool = True,
+    delegation: Delegation | None = None,
+    participation: str = Participation.MEMBER,
+    by_invitation: bool = False,
+    skips_approval: bool = False,
 ) -> Registration:
     """Register someone for an edition; the person is found by e-mail (any case) or created.
 
@@ -481,9 +507,22 @@ def registration_create(
     self-service link, at most once an hour) when the address already has a registration for
     this edition that is not cancelled. The public form answers a duplicate exactly as a new
     registration, so nobody learns from it who registered.
+
+    `delegation`, `participation` and `by_invitation` place the registration (a focal point's
+    member, an invitee); `skips_approval` takes a place at confirmation without approval.
+    When the edition is by invitation only, a delegate registers only through an invitation
+    or a delegation (RegistrationByInvitationOnly).
     """
     if actor == Actor.DELEGATE and not edition.is_registration_open():
         raise RegistrationClosed
+    if actor == Actor.DELEGATE and edition.is_by_invitation_only and not (by_invitation or delegation):
+        raise RegistrationByInvitationOnly
+    placement = {
+        "delegation": delegation,
+        "participation": participation,
+        "by_invitation": by_invitation,
+        "skips_approval": skips_approval,
+    }
     email = data["email"].strip().lower()
     # Simultaneous submissions may create the same person (for another edition), then the same
     # registration, between our check and our insert: each lost race means a row now exists,
@@ -502,6 +541,7 @@ def registration_create(
                 user=user,
                 confirmed=confirmed,
                 notify=notify,
+                **placement,
             )
         except IntegrityError:
             if attempt == 2:
@@ -539,7 +579,21 @@ def _rehearse_insert(*, edition, data, language) -> None:
 
 
 @transaction.atomic
-def _registration_insert(*, edition, data, email, language, actor, user, confirmed, notify) -> Registration:
+def _registration_insert(
+    *,
+    edition,
+    data,
+    email,
+    language,
+    actor,
+    user,
+    confirmed,
+    notify,
+    delegation=None,
+    participation=Participation.MEMBER,
+    by_invitation=False,
+    skips_approval=False,
+) -> Registration:
     # The language the delegate says they write in (the form's choice), else the page's.
     texts_language = data.get("texts_language") or language
     person = Person.objects.filter(email__iexact=email).first()
@@ -563,6 +617,9 @@ def _registration_insert(*, edition, data, email, language, actor, user, confirm
         language=language,
         pending_person_details=pending_person_details,
         texts_language=texts_language,
+        delegation=delegation,
+        participation=participation,
+        by_invitation=by_invitation,
         **{field: data[field] for field in REGISTRATION_FIELDS if field in data},
     )
     registration.full_clean(exclude=["person", "edition"], validate_unique=False, validate_constraints=False)
@@ -571,14 +628,22 @@ def _registration_insert(*, edition, data, email, language, actor, user, confirm
         registration=registration, from_status="", to_status=Status.UNCONFIRMED, actor=actor, user=user
     )
     if confirmed:
-        # An organizer's import or form: they typed the details themselves.
-        _confirm(registration, actor=actor, user=user, notify=notify, details_by_organizer=actor != Actor.DELEGATE)
+        # An organizer's import or form (they typed the details themselves), or an invitee
+        # (the invitation reached this address: it needs no second confirmation).
+        _confirm(
+            registration,
+            actor=actor,
+            user=user,
+            notify=notify,
+            details_by_organizer=actor != Actor.DELEGATE,
+            skips_approval=skips_approval,
+        )
     elif notify:
         _email(registration, "confirm")
     return registration
 
 
-def _confirm(registration, *, actor, user=None, notify=True, details_by_organizer=False):
+def _confirm(registration, *, actor, user=None, notify=True, details_by_organizer=False, skips_approval=False):
     edition = _lock(registration)
     if registration.status != Status.UNCONFIRMED:
         return
@@ -592,7 +657,7 @@ def _confirm(registration, *, actor, user=None, notify=True, details_by_organize
         )
         registration.pending_person_details = {}
         registration.save(update_fields=["pending_person_details"])
-    if edition.requires_approval:
+    if edition.requires_approval and not skips_approval:
         _transition(registration, Status.PENDING, actor=actor, user=user)
         if notify:
             _email(registration, "received")
@@ -865,7 +930,8 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     every link or badge code they were sent stops working."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     registrations = list(person.registrations.select_for_update())
-    markers = erasure.identifying_markers(person, registrations)
+    invitations = erasure.invitations_of(person, registrations)
+    markers = erasure.identifying_markers(person, registrations, invitations)
     addresses = erasure.client_addresses([person, *registrations])
     erased = {field: "" for field in ("given_name", "native_name", "honorific", "email", "phone")}
     for field in TRANSLATED_PERSON_FIELDS:
@@ -885,6 +951,7 @@ def person_anonymize(*, person: Person, user=None) -> Person:
     # cached public pages that showed the person are invalidated.
     person.save(update_fields=list(erased))
     erasure.erase_base_columns(person)
+    erasure.erase_invitations(invitations)
     erasure.erase_registrations(registrations)
     erasure.erase_messages_and_notes(registrations, markers)
     erasure.erase_history([person, *registrations], markers, addresses)
@@ -1000,13 +1067,35 @@ def delegation_member_add(*, delegation: Delegation, data: dict, participation: 
     edition = Edition.objects.select_for_update().get(pk=delegation.edition_id)
     if _existing_registration(edition, data["email"].strip().lower()) is not None:
         raise AlreadyRegisteredForEdition
-    registration = registration_create(
-        edition=edition, data={**data, "side": delegation.side}, language=language, actor=Actor.DELEGATE
+    return registration_create(
+        edition=edition,
+        data={**data, "side": delegation.side},
+        language=language,
+        actor=Actor.DELEGATE,
+        delegation=delegation,
+        participation=participation,
     )
-    registration.delegation = delegation
-    registration.participation = participation
-    registration.save(update_fields=["delegation", "participation"])
-    return registration
+
+
+class NoFocalPointEmail(RegistrationError):
+    def __init__(self, delegation):
+        super().__init__(
+            gettext("The delegation “%(delegation)s” has no focal point's e-mail address.")
+            % {"delegation": delegation.name}
+        )
+
+
+# The language a focal point's link e-mail is written in, from the delegation's side.
+FOCAL_POINT_LANGUAGE = {Side.JAPAN: "ja", Side.TAIWAN: "zh-hant"}
+
+
+def delegation_send_focal_point_link(*, delegation: Delegation) -> None:
+    """E-mail the focal point their private link (in Japanese for the Japanese side, in
+    Traditional Chinese for the Taiwanese side, else in English)."""
+    if not delegation.focal_point_email:
+        raise NoFocalPointEmail(delegation)
+    language = FOCAL_POINT_LANGUAGE.get(delegation.side, "en")
+    send_email.enqueue(kind="focal_point", delegation_id=delegation.pk, language=language)
 
 
 def _member(delegation: Delegation, registration_id) -> Registration:
@@ -1021,6 +1110,21 @@ def delegation_member_cancel(*, delegation: Delegation, registration_id) -> Regi
     return registration_cancel(registration=_member(delegation, registration_id), actor=Actor.DELEGATE)
 
 
+def delegation_member_change(*, delegation: Delegation, registration_id, participation: str) -> Registration:
+    """The focal point changes what a member comes as (member, aide, interpreter, press);
+    refused, nothing changes, when the member would no longer fit a quota. The member's own
+    details are theirs to correct, from their link."""
+    if participation not in Participation.values:
+        raise NotAMember
+    registration = _member(delegation, registration_id)
+    return registration_assign(
+        registration=registration,
+        delegation=delegation,
+        participation=participation,
+        by_invitation=registration.by_invitation,
+    )
+
+
 def delegation_member_resend(*, delegation: Delegation, registration_id) -> None:
     """The member's link again: the confirmation while unconfirmed, else their own page's."""
     registration = _member(delegation, registration_id)
@@ -1028,3 +1132,307 @@ def delegation_member_resend(*, delegation: Delegation, registration_id) -> None
         registration_resend_confirmation(registration=registration)
     else:
         registration_send_manage_link(registration=registration)
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+class InvitationsNotUsed(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This edition takes open registration only. To invite people, choose “By invitation only” or "
+                "“Open registration and invitations” in its registration settings."
+            )
+        )
+
+
+class EditionOver(RegistrationError):
+    def __init__(self):
+        super().__init__(gettext("This edition is held or cancelled: nobody can be invited to it any more."))
+
+
+class AlreadyInvited(RegistrationError):
+    def __init__(self, invitation):
+        self.invitation = invitation
+        super().__init__(
+            gettext("This address is already invited to this edition (%(status)s): send that invitation again instead.")
+            % {"status": invitation.get_status_display()}
+        )
+
+
+class AlreadyRegisteredByAddress(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This address is already registered for this edition: move that registration into the "
+                "delegation or mark it as invited instead of inviting again."
+            )
+        )
+
+
+class InvitationUsed(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This invitation has already been used to register. The link to your registration is in the "
+                "e-mail we sent you; you can also ask for it again from the registration page."
+            )
+        )
+
+
+class InvitationForAnotherAddress(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This invitation is for another e-mail address. Invitations are personal: please ask the "
+                "organizers to invite this address."
+            )
+        )
+
+
+class InvitationExpired(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext(
+                "This invitation has expired. Please write to the organizers if you would still like to take "
+                "part: they can send it again."
+            )
+        )
+
+
+# What an invitation may pre-fill on the registration form (what an import row can hold).
+INVITATION_PREFILL_FIELDS = (
+    *(field for field in PERSON_FIELDS if field not in ("family_name", "given_name", "listed_publicly")),
+    "texts_language",
+    "interpretation_language",
+    "dietary_needs",
+    "accessibility_needs",
+)
+
+
+def _record(invitation: Invitation, kind: str, user=None) -> None:
+    InvitationEvent.objects.create(invitation=invitation, kind=kind, user=user)
+
+
+def _start_link(invitation: Invitation) -> None:
+    """The link e-mailed now is valid from now (tokens.invitation_from_token)."""
+    invitation.sent_at = timezone.now()
+    invitation.expires_at = invitation.sent_at + timedelta(seconds=settings.INVITATION_LINK_MAX_AGE)
+
+
+def _email_invitation(invitation: Invitation, kind: str) -> None:
+    # After commit, never while the lock is held.
+    transaction.on_commit(partial(send_email.enqueue, invitation_id=invitation.pk, kind=kind))
+
+
+def invitation_check(*, edition: Edition, email: str, delegation: Delegation | None = None) -> None:
+    """Raise the RegistrationError that refuses inviting `email`, if any (the admin's form
+    asks before saving; invitation_create asks again under the lock)."""
+    if edition.registration_mode == Edition.RegistrationMode.OPEN:
+        raise InvitationsNotUsed
+    if edition.is_past:
+        raise EditionOver
+    if delegation is not None and delegation.edition_id != edition.pk:
+        raise WrongEditionDelegation
+    email = email.strip().lower()
+    existing = Invitation.objects.filter(edition=edition, email=email).first()
+    if existing is not None:
+        raise AlreadyInvited(existing)
+    if _existing_registration(edition, email) is not None:
+        raise AlreadyRegisteredByAddress
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    edition: Edition,
+    data: dict,
+    language: str = "en",
+    delegation: Delegation | None = None,
+    participation: str = Participation.MEMBER,
+    skips_approval: bool = False,
+    user=None,
+) -> Invitation:
+    """Invite one address to an edition and e-mail the invitation (after commit). Refused
+    when the edition takes no invitations or is over, when the address is already invited
+    or registered for it, or when the delegation belongs to another edition."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    email = data["email"].strip().lower()
+    invitation_check(edition=edition, email=email, delegation=delegation)
+    invitation = Invitation(
+        edition=edition,
+        delegation=delegation,
+        email=email,
+        family_name=data["family_name"],
+        given_name=data.get("given_name", ""),
+        language=language,
+        participation=participation,
+        skips_approval=skips_approval,
+        prefill={field: data[field] for field in INVITATION_PREFILL_FIELDS if data.get(field) not in (None, "")},
+        invited_by=user,
+    )
+    if delegation is not None:
+        invitation.prefill["side"] = delegation.side
+    invitation.full_clean(exclude=["edition", "delegation", "registration", "invited_by"], validate_unique=False)
+    _start_link(invitation)
+    invitation.save()
+    _record(invitation, InvitationEvent.Kind.SENT, user)
+    _email_invitation(invitation, "invitation")
+    return invitation
+
+
+def _lock_invitation(invitation: Invitation) -> Invitation:
+    """Edition first, then the invitation, as everywhere (see _lock)."""
+    Edition.objects.select_for_update().filter(pk=invitation.edition_id).first()
+    return Invitation.objects.select_for_update().select_related("edition__series", "delegation").get(pk=invitation.pk)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, user=None) -> Invitation:
+    """Send the invitation again with a fresh link; an expired one is in play again.
+    An answered invitation is not sent again."""
+    invitation = _lock_invitation(invitation)
+    if invitation.status == Invitation.Status.REGISTERED:
+        raise InvitationUsed
+    if invitation.edition.is_past:
+        raise EditionOver
+    if invitation.status == Invitation.Status.EXPIRED:
+        invitation.status = Invitation.Status.SENT
+    _start_link(invitation)
+    invitation.save(update_fields=["status", "sent_at", "expires_at"])
+    _record(invitation, InvitationEvent.Kind.RESENT, user)
+    _email_invitation(invitation, "invitation")
+    return invitation
+
+
+def _refuse_unusable(invitation: Invitation) -> None:
+    if invitation.status == Invitation.Status.REGISTERED:
+        raise InvitationUsed
+    if invitation.status == Invitation.Status.EXPIRED or (
+        invitation.expires_at is not None and invitation.expires_at <= timezone.now()
+    ):
+        raise InvitationExpired
+
+
+@transaction.atomic
+def invitation_open(*, invitation: Invitation) -> Invitation:
+    """The invitee opened their link: the first time is recorded (sent → opened)."""
+    if invitation.status != Invitation.Status.SENT:
+        return invitation
+    updated = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.SENT).update(
+        status=Invitation.Status.OPENED, opened_at=timezone.now()
+    )
+    if updated:
+        invitation.refresh_from_db()
+        _record(invitation, InvitationEvent.Kind.OPENED)
+    return invitation
+
+
+@transaction.atomic
+def invitation_register(*, invitation: Invitation, data: dict, language: str) -> Registration:
+    """The invitee registers through their link: the address is the invitation's (it needs
+    no confirmation e-mail), the registration is by invitation (it may take a reserved
+    place) and in the invitation's delegation; approval is skipped if the organizers said so.
+    Refused for another address, a used or expired invitation; a declined one may still
+    register (the invitee changed their mind)."""
+    invitation = _lock_invitation(invitation)
+    _refuse_unusable(invitation)
+    if data["email"].strip().lower() != invitation.email:
+        raise InvitationForAnotherAddress
+    if invitation.delegation is not None:
+        data = {**data, "side": invitation.delegation.side}
+    registration = registration_create(
+        edition=invitation.edition,
+        data=data,
+        language=language,
+        actor=Actor.DELEGATE,
+        confirmed=True,
+        delegation=invitation.delegation,
+        participation=invitation.participation,
+        by_invitation=True,
+        skips_approval=invitation.skips_approval,
+    )
+    invitation.status = Invitation.Status.REGISTERED
+    invitation.registration = registration
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "registration", "answered_at"])
+    _record(invitation, InvitationEvent.Kind.REGISTERED)
+    return registration
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation) -> Invitation:
+    """The invitee declines with one button; declining twice changes nothing. Someone who
+    has registered cancels from their registration page instead."""
+    invitation = _lock_invitation(invitation)
+    if invitation.status == Invitation.Status.DECLINED:
+        return invitation
+    _refuse_unusable(invitation)
+    invitation.status = Invitation.Status.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _record(invitation, InvitationEvent.Kind.DECLINED)
+    return invitation
+
+
+def _reminder_due(invitation: Invitation, now: datetime) -> bool:
+    """Unanswered, its edition reminds and still takes registrations, the link still valid,
+    fewer reminders than the edition allows, and the interval passed since the last contact."""
+    edition = invitation.edition
+    if invitation.status not in (Invitation.Status.SENT, Invitation.Status.OPENED) or invitation.sent_at is None:
+        return False
+    if edition.invitation_reminder_days is None or not edition.is_registration_open(now):
+        return False
+    if invitation.expires_at is None or invitation.expires_at <= now:
+        return False
+    if invitation.reminders_sent >= edition.invitation_reminders_max:
+        return False
+    last_contact = max(filter(None, [invitation.sent_at, invitation.last_reminded_at]))
+    return last_contact + timedelta(days=edition.invitation_reminder_days) <= now
+
+
+def invitations_due_for_reminder(now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    candidates = (
+        Invitation.objects.awaiting_answer()
+        .filter(edition__invitation_reminder_days__isnull=False, expires_at__gt=now)
+        .select_related("edition")
+    )
+    return [invitation.pk for invitation in candidates.iterator(chunk_size=500) if _reminder_due(invitation, now)]
+
+
+def invitations_remind_and_expire(now: datetime | None = None) -> dict[str, int]:
+    """The schedule's work (manage.py sendinvitationreminders, through the task queue):
+    mark unanswered invitations past their link's age expired, and remind those due. Each
+    invitation is decided in its own transaction under its row lock, skipping one another
+    process holds, so two overlapping runs never remind anyone twice."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in Invitation.objects.awaiting_answer().filter(expires_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if invitation is None or invitation.is_answered or invitation.status == Invitation.Status.EXPIRED:
+                continue
+            invitation.status = Invitation.Status.EXPIRED
+            invitation.save(update_fields=["status"])
+            _record(invitation, InvitationEvent.Kind.EXPIRED)
+            expired += 1
+    reminded = 0
+    for pk in invitations_due_for_reminder(now):
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("edition")
+                .filter(pk=pk)
+                .first()
+            )
+            if invitation is None or not _reminder_due(invitation, now):
+                continue
+            invitation.reminders_sent += 1
+            invitation.last_reminded_at = now
+            invitation.save(update_fields=["reminders_sent", "last_reminded_at"])
+            _record(invitation, InvitationEvent.Kind.REMINDED)
+            _email_invitation(invitation, "invitation_reminder")
+            reminded += 1
+    return {"expired": expired, "reminded": reminded}

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Delegation, Registration
+from .models import Delegation, Invitation, Registration
 
 CONFIRM_SALT = "delegates.registration.confirm"
 MANAGE_SALT = "delegates.registration.manage"
 BADGE_SALT = "delegates.registration.badge"
 DELEGATION_SALT = "delegates.delegation.focal_point"
+INVITATION_SALT = "delegates.invitation"
 
 
 class InvalidToken(Exception):
@@ -113,3 +114,44 @@ def delegation_from_token(token):
 def delegation_url(delegation, language):
     with translation.override(language):
         return absolute_url(reverse("delegates:delegation", kwargs={"token": delegation_token(delegation)}))
+
+
+class ExpiredInvitation(InvalidToken):
+    message = _(
+        "This invitation has expired. Please write to the organizers if you would still like to take part: "
+        "they can send it again."
+    )
+
+    def __init__(self, invitation=None):
+        super().__init__()
+        self.invitation = invitation
+
+
+def invitation_token(invitation):
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(invitation.access_key.hex)
+
+
+def _invitation_for(access_key_hex):
+    try:
+        return Invitation.objects.select_related("edition__series", "delegation").get(access_key=access_key_hex)
+    except (Invitation.DoesNotExist, ValidationError, ValueError) as error:
+        # A withdrawn (deleted) or erased invitation's links stop working.
+        raise InvalidToken from error
+
+
+def invitation_from_token(token):
+    """The invitation a link opens; ExpiredInvitation for a genuine one past its age,
+    InvalidToken for a forged or withdrawn one."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        return _invitation_for(signer.unsign(token, max_age=settings.INVITATION_LINK_MAX_AGE))
+    except signing.SignatureExpired as error:
+        raise ExpiredInvitation(_invitation_for(signer.unsign(token))) from error
+    except signing.BadSignature as error:
+        raise InvalidToken from error
+
+
+def invitation_url(invitation, *, decline=False):
+    name = "delegates:invitation_decline" if decline else "delegates:invitation"
+    with translation.override(invitation.language):
+        return absolute_url(reverse(name, kwargs={"token": invitation_token(invitation)}))

@@ -17,5 +17,7 @@ urlpatterns = [
     path("registration/<str:token>/invitation-letter.pdf", logistics_views.letter, name="letter"),
     path("letters/verify/<str:token>/", logistics_views.letter_verify, name="letter_verify"),
     path("delegation/<str:token>/", views.delegation, name="delegation"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("invitation/<str:token>/decline/", views.invitation_decline, name="invitation_decline"),
     path("privacy/", views.privacy, name="privacy"),
 ]

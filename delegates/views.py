@@ -1,6 +1,8 @@
 """Registration, self-service, badges and check-in: each view validates with a form,
 writes through delegates.services and renders a template."""
 
+import secrets
+import time
 from email.utils import parseaddr
 from functools import wraps
 
@@ -15,11 +17,19 @@ from django.views.decorators.cache import never_cache
 
 from events.models import Edition
 
-from . import services, tokens
+from . import imports, services, tokens
 from .badges import badge_pdf
 from .emails import edition_title
-from .forms import CheckInForm, DelegationMemberForm, LookupForm, RegistrationForm, SelfServiceForm
-from .models import Registration, RegistrationStatusChange
+from .forms import (
+    CheckInForm,
+    DelegationMemberForm,
+    DelegationTableForm,
+    InvitationRegistrationForm,
+    LookupForm,
+    RegistrationForm,
+    SelfServiceForm,
+)
+from .models import Delegation, Participation, Registration, RegistrationStatusChange
 from .ratelimit import limit_exceeded, rate_limit
 
 Actor = RegistrationStatusChange.Actor
@@ -59,6 +69,8 @@ def register(request, edition_slug):
     edition = _edition(edition_slug)
     if not edition.is_registration_open():
         return _closed(request, edition)
+    if edition.is_by_invitation_only:
+        return render(request, "delegates/by_invitation.html", {"edition": edition})
     form = RegistrationForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,24 +237,95 @@ def delegation(request, token):
         delegation = tokens.delegation_from_token(token)
     except tokens.InvalidToken as error:
         return render(request, "delegates/link_invalid.html", {"error": error, "edition": None}, status=400)
-    form = DelegationMemberForm()
+    form, table_form, preview = DelegationMemberForm(), DelegationTableForm(), None
     if request.method == "POST":
         if limit_exceeded("focal_point", f"delegation-{delegation.pk}"):
             _allowed, window = settings.RATE_LIMITS["focal_point"]
             return render(request, "delegates/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
-        form = _delegation_post(request, delegation)
-        if form is None:
+        action = request.POST.get("action")
+        if action == "preview_table":
+            table_form = DelegationTableForm(request.POST, request.FILES)
+            preview = _delegation_table_preview(request, delegation, table_form)
+        elif action == "import_table":
+            _delegation_table_import(request, delegation)
             return redirect("delegates:delegation", token=token)
+        else:
+            form = _delegation_post(request, delegation)
+            if form is None:
+                return redirect("delegates:delegation", token=token)
     members = delegation.registrations.select_related("person").order_by("person__family_name", "pk")
     context = {
         "delegation": delegation,
         "edition": delegation.edition,
         "members": members,
-        "places_taken": sum(1 for member in members if member.status in Registration.PLACE_HOLDING_STATUSES),
+        "places_taken": Delegation.objects.with_quota_use().get(pk=delegation.pk).places_taken,
         "form": form,
+        "table_form": table_form,
+        "preview": preview,
+        "table_columns": imports.DELEGATION_COLUMNS,
+        "participation_choices": Participation.choices,
         "registration_open": delegation.edition.is_registration_open(),
     }
     return render(request, "delegates/delegation.html", context)
+
+
+# A previewed table waits in the session (database-backed: any process may confirm it) as
+# long as a preview is worth confirming; erasure drops it (delegates.erasure).
+TABLE_SESSION_KEY = "delegation_import"
+TABLE_PREVIEW_MAX_AGE = 60 * 60
+
+
+def _delegation_table_preview(request, delegation, table_form):
+    """Every row run as it will be, then rolled back: the focal point sees what would happen."""
+    if not table_form.is_valid():
+        return None
+    target = imports.ImportTarget(kind=imports.ImportTarget.DELEGATION, delegation=delegation)
+    text = table_form.cleaned_data["text"]
+    try:
+        results = imports.delegates_import(
+            edition=delegation.edition, text=text, user=None, dry_run=True, target=target
+        )
+    except imports.ImportFileError as error:
+        table_form.add_error("file" if table_form.cleaned_data.get("file") else "table", error.message)
+        return None
+    token = secrets.token_urlsafe(16)
+    request.session[TABLE_SESSION_KEY] = {
+        "delegation": delegation.pk,
+        "token": token,
+        "text": text,
+        "created": time.time(),
+    }
+    return {"results": results, "counts": imports.summary(results), "token": token}
+
+
+def _delegation_table_import(request, delegation):
+    pending = request.session.pop(TABLE_SESSION_KEY, None)
+    if (
+        not pending
+        or pending.get("delegation") != delegation.pk
+        or pending.get("token") != request.POST.get("token")
+        or time.time() - pending.get("created", 0) > TABLE_PREVIEW_MAX_AGE
+    ):
+        messages.error(request, _("This table is no longer waiting for confirmation. Paste it again."))
+        return
+    target = imports.ImportTarget(kind=imports.ImportTarget.DELEGATION, delegation=delegation)
+    results = imports.delegates_import(
+        edition=delegation.edition, text=pending["text"], user=None, dry_run=False, target=target
+    )
+    counts = imports.summary(results)
+    messages.success(
+        request,
+        _(
+            "%(create)s members registered, %(refuse)s rows refused. "
+            "Each member confirms from the e-mail we have sent them."
+        )
+        % counts,
+    )
+    for row in results:
+        if row.outcome == imports.Outcome.REFUSE:
+            messages.warning(
+                request, _("Line %(line)s: %(details)s") % {"line": row.line, "details": " ".join(row.details)}
+            )
 
 
 def _delegation_post(request, delegation):
@@ -252,6 +335,13 @@ def _delegation_post(request, delegation):
         if action == "cancel":
             services.delegation_member_cancel(delegation=delegation, registration_id=request.POST.get("member"))
             messages.success(request, _("The registration is cancelled."))
+        elif action == "change":
+            services.delegation_member_change(
+                delegation=delegation,
+                registration_id=request.POST.get("member"),
+                participation=request.POST.get("participation", ""),
+            )
+            messages.success(request, _("Saved."))
         elif action == "resend":
             services.delegation_member_resend(delegation=delegation, registration_id=request.POST.get("member"))
             messages.success(request, _("The member's link is on its way to their e-mail address."))
@@ -268,5 +358,71 @@ def _delegation_post(request, delegation):
             messages.success(request, _("Registered. The member confirms from the e-mail we have sent them."))
     except services.RegistrationError as refusal:
         messages.error(request, refusal.message)
-        return DelegationMemberForm(request.POST) if action not in ("cancel", "resend") else None
+        return DelegationMemberForm(request.POST) if action not in ("cancel", "resend", "change") else None
     return None
+
+
+def _invitation_or_error_page(request, token):
+    """(invitation, None), or (None, the page that says why the link cannot be used)."""
+    try:
+        invitation = tokens.invitation_from_token(token)
+    except tokens.InvalidToken as error:
+        return None, render(request, "delegates/link_invalid.html", {"error": error, "edition": None}, status=400)
+    return invitation, None
+
+
+@never_cache
+@rate_limit("invitation")
+def invitation(request, token):
+    """The invitee's personal link: the registration form pre-filled, for the invited address."""
+    invitation, error_page = _invitation_or_error_page(request, token)
+    if error_page:
+        return error_page
+    edition = _edition(invitation.edition.slug)
+    context = {"invitation": invitation, "edition": edition, "token": token}
+    if invitation.status == invitation.Status.REGISTERED:
+        return render(request, "delegates/invitation_answered.html", context)
+    if not edition.is_registration_open():
+        return _closed(request, edition)
+    if request.method == "GET":
+        services.invitation_open(invitation=invitation)
+    form = InvitationRegistrationForm(request.POST or None, edition=edition, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.invitation_register(
+                invitation=invitation, data=form.registration_data(), language=get_language()
+            )
+        except services.DuplicateRegistration as duplicate:
+            # The invitation is for this address, so no secret is given away by saying so.
+            services.registration_send_manage_link(registration=duplicate.registration)
+            form.add_error(
+                None,
+                _("This address is already registered for this edition. We have sent the link to that registration."),
+            )
+        except services.RegistrationError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Thank you: you are registered."))
+            return redirect("delegates:manage", token=tokens.manage_token(registration))
+    context.update(form=form, availability=Registration.objects.availability(edition))
+    return render(request, "delegates/invitation.html", context)
+
+
+@never_cache
+@rate_limit("invitation")
+def invitation_decline(request, token):
+    """Declining takes one button: the link only shows it, since mail scanners open links."""
+    invitation, error_page = _invitation_or_error_page(request, token)
+    if error_page:
+        return error_page
+    context = {"invitation": invitation, "edition": invitation.edition, "token": token}
+    if invitation.status == invitation.Status.REGISTERED:
+        return render(request, "delegates/invitation_answered.html", context)
+    if request.method == "POST":
+        try:
+            services.invitation_decline(invitation=invitation)
+        except services.RegistrationError as refusal:
+            context["error"] = refusal.message
+        else:
+            context["declined"] = True
+    return render(request, "delegates/invitation_decline.html", context)

@@ -191,6 +191,31 @@ class Edition(TranslationTracked):
         default=True,
         help_text=_("When off, accompanying people take no place from the capacity or the quotas."),
     )
+
+    class RegistrationMode(models.TextChoices):
+        OPEN = "open", _("Open registration")
+        INVITATION_ONLY = "invitation", _("By invitation only")
+        BOTH = "both", _("Open registration and invitations")
+
+    registration_mode = models.CharField(
+        _("who may register"),
+        max_length=12,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.OPEN,
+        help_text=_(
+            "By invitation only: the public form says so and takes no registration; invitees and "
+            "delegations' focal points register through their own links."
+        ),
+    )
+    invitation_reminder_days = models.PositiveSmallIntegerField(
+        _("remind unanswered invitees after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after the invitation (or the last reminder) with no answer. Leave empty for no reminders."),
+    )
+    invitation_reminders_max = models.PositiveSmallIntegerField(
+        _("reminders at most"), default=2, help_text=_("How many reminders an unanswered invitee gets at most.")
+    )
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
     requires_approval = models.BooleanField(
@@ -312,6 +337,10 @@ class Edition(TranslationTracked):
 
     def is_registration_open(self, now=None):
         return self.registration_state(now) == "open"
+
+    @property
+    def is_by_invitation_only(self):
+        return self.registration_mode == self.RegistrationMode.INVITATION_ONLY
 
 
 class Session(TranslationTracked):

@@ -23,8 +23,9 @@ PAGE_SIZE = 20
 
 
 def registration_url(edition):
-    """Where to register while registration is open; None otherwise (or before that page exists)."""
-    if not edition.is_registration_open():
+    """Where to register while registration is open to the public; None otherwise (by
+    invitation only, closed, or before that page exists)."""
+    if not edition.is_registration_open() or edition.is_by_invitation_only:
         return None
     try:
         return reverse("delegates:register", kwargs={"edition_slug": edition.slug})

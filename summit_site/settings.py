@@ -153,8 +153,17 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 # Posts per client address per window; the counters live in the shared cache.
 # A focal point's link stays valid through the registration period; a new one is sent on request.
 FOCAL_POINT_LINK_MAX_AGE = 60 * 60 * 24 * 120
+# An invitation's link is valid this long after it was (last) sent; `manage.py
+# sendinvitationreminders` marks the unanswered ones expired after that.
+INVITATION_LINK_MAX_AGE = env.int("INVITATION_LINK_MAX_AGE", default=60 * 60 * 24 * 60)
 # A focal point registers a whole delegation in one sitting: counted per delegation, not per address.
-RATE_LIMITS = {"register": (20, 600), "lookup": (10, 600), "check_in": (600, 60), "focal_point": (300, 600)}
+RATE_LIMITS = {
+    "register": (20, 600),
+    "lookup": (10, 600),
+    "check_in": (600, 60),
+    "focal_point": (300, 600),
+    "invitation": (30, 600),
+}
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 RATE_LIMIT_PROXY_COUNT = env.int("RATE_LIMIT_PROXY_COUNT", default=0)
 # Badges embed a font that has Japanese and Chinese glyphs (Debian: fonts-noto-cjk).

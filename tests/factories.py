@@ -245,3 +245,15 @@ def make_travel_plan(registration, social_events=(), **fields):
     plan = TravelPlan.objects.create(**{**values, **fields})
     plan.social_events.set(social_events)
     return plan
+
+
+def make_invitation(edition, **fields):
+    """An invitation made and e-mailed through the service, as an organizer would."""
+    from delegates.services import invitation_create
+
+    number = _next()
+    data = {"email": f"invitee{number}@example.org", "family_name": f"Invitee{number}", "given_name": "Ken"}
+    options = {
+        key: fields.pop(key) for key in ("delegation", "participation", "skips_approval", "language") if key in fields
+    }
+    return invitation_create(edition=edition, data={**data, **fields}, **options)

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -42,6 +42,29 @@ class DelegationForm(forms.ModelForm):
         return quota
 
 
+@admin.action(description=_("E-mail the focal points their private link"))
+def send_focal_point_link(modeladmin, request, queryset):
+    sent = 0
+    for delegation in queryset:
+        try:
+            services.delegation_send_focal_point_link(delegation=delegation)
+        except services.RegistrationError as refusal:
+            modeladmin.message_user(request, refusal.message, messages.WARNING)
+        else:
+            sent += 1
+    if sent:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "The link is on its way to %(count)s focal point.",
+                "The link is on its way to %(count)s focal points.",
+                sent,
+            )
+            % {"count": sent},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Delegation)
 class DelegationAdmin(TranslationAdmin):
     form = DelegationForm
@@ -51,6 +74,7 @@ class DelegationAdmin(TranslationAdmin):
     search_fields = ["name_en", "name_ja", "name_zh_hant", "head_name", "focal_point_name", "focal_point_email"]
     autocomplete_fields = ["edition"]
     inlines = [MemberInline]
+    actions = [send_focal_point_link]
     fieldsets = [
         (None, {"fields": ["edition", "side", "kind", "quota"]}),
         *language_fieldsets("name"),

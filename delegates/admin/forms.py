@@ -7,8 +7,8 @@ from events.models import Edition
 
 from .. import services
 from ..emails import PLACEHOLDERS, unknown_placeholders
-from ..imports import MAX_FILE_BYTES
-from ..models import Registration, RegistrationStatusChange
+from ..imports import MAX_FILE_BYTES, ImportTarget
+from ..models import Delegation, Participation, Registration, RegistrationStatusChange
 
 Status = Registration.Status
 
@@ -76,6 +76,54 @@ class ImportUploadForm(forms.Form):
         label=_("CSV file"),
         help_text=_("UTF-8, with or without a byte order mark (Excel: “CSV UTF-8”), comma-separated."),
     )
+    action = forms.ChoiceField(
+        label=_("Each row"),
+        choices=[
+            (ImportTarget.REGISTER, _("is registered (the organizers vouch for the address; no e-mail is sent)")),
+            (ImportTarget.INVITE, _("is invited: an invitation with a personal link is e-mailed to the address")),
+        ],
+        initial=ImportTarget.REGISTER,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    delegation = forms.ModelChoiceField(
+        label=_("Into the delegation"),
+        queryset=Delegation.objects.select_related("edition").order_by("-edition__ordinal", "name_en"),
+        required=False,
+        help_text=_("Optional; it must belong to the edition."),
+    )
+    participation = forms.ChoiceField(
+        label=_("Coming as"),
+        choices=Participation.choices,
+        initial=Participation.MEMBER,
+        required=False,
+        help_text=_("For rows without a comes_as column."),
+    )
+    skips_approval = forms.BooleanField(
+        label=_("Invitees need no approval"),
+        required=False,
+        help_text=_("An invitee's registration takes a place at once (or the waiting list)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        edition, delegation = cleaned.get("edition"), cleaned.get("delegation")
+        if edition is not None and delegation is not None and delegation.edition_id != edition.pk:
+            self.add_error("delegation", services.WrongEditionDelegation().message)
+        if edition is not None and cleaned.get("action") == ImportTarget.INVITE:
+            if edition.registration_mode == Edition.RegistrationMode.OPEN:
+                self.add_error("action", services.InvitationsNotUsed().message)
+            elif edition.is_past:
+                self.add_error("action", services.EditionOver().message)
+        return cleaned
+
+    def target(self) -> ImportTarget:
+        return ImportTarget(
+            kind=self.cleaned_data.get("action") or ImportTarget.REGISTER,
+            delegation=self.cleaned_data.get("delegation"),
+            participation=self.cleaned_data.get("participation") or Participation.MEMBER,
+            skips_approval=self.cleaned_data.get("skips_approval", False),
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

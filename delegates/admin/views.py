@@ -26,7 +26,7 @@ from events.models import Edition
 from .. import imports, services
 from ..emails import PLACEHOLDERS, render_composed
 from ..messaging import FILTER_SEPARATOR, message_draft, message_send, search_filter, versions_by_reader_language
-from ..models import Registration, RegistrationStatusChange
+from ..models import Delegation, Registration, RegistrationStatusChange
 from .forms import ComposeMessageForm, ImportUploadForm, TransitionForm
 
 PREVIEW_RECIPIENTS = 3
@@ -154,14 +154,19 @@ def import_view(model_admin, request):
     """Upload a CSV file and see, row by row, what importing it would do."""
     if not model_admin.may_import(request):
         raise PermissionDenied
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    context = _context(model_admin, request, _("Import invited delegates"), form=form, column_help=imports.COLUMN_HELP)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"action": request.GET.get("action")})
+    context = _context(
+        model_admin, request, _("Import or invite delegates"), form=form, column_help=imports.COLUMN_HELP
+    )
     if request.method == "POST" and form.is_valid():
         edition = form.cleaned_data["edition"]
         upload = form.cleaned_data["file"]
         try:
             text = imports.decode(upload.read())
-            results = imports.delegates_import(edition=edition, text=text, user=request.user, dry_run=True)
+            target = form.target()
+            results = imports.delegates_import(
+                edition=edition, text=text, user=request.user, dry_run=True, target=target
+            )
             ignored = imports.ignored_columns(text)
         except imports.ImportFileError as error:
             form.add_error("file", error.message)
@@ -173,6 +178,12 @@ def import_view(model_admin, request):
                 "filename": upload.name,
                 "text": text,
                 "created": time.time(),
+                "target": {
+                    "kind": target.kind,
+                    "delegation": target.delegation.pk if target.delegation else None,
+                    "participation": target.participation,
+                    "skips_approval": target.skips_approval,
+                },
             }
             context.update(
                 edition=edition,
@@ -182,6 +193,7 @@ def import_view(model_admin, request):
                 ignored_columns=ignored,
                 token=token,
                 preview=True,
+                target=target,
             )
     return TemplateResponse(request, "admin/delegates/registration/import.html", context)
 
@@ -209,7 +221,14 @@ def import_confirm_view(model_admin, request):
         del request.session[SESSION_KEY]
         model_admin.message_user(request, _("The edition of this import no longer exists."), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:delegates_registration_import"))
-    results = imports.delegates_import(edition=edition, text=pending["text"], user=request.user, dry_run=False)
+    target = _stored_target(pending.get("target") or {}, edition)
+    if target is None:
+        del request.session[SESSION_KEY]
+        model_admin.message_user(request, _("The delegation of this import no longer exists."), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:delegates_registration_import"))
+    results = imports.delegates_import(
+        edition=edition, text=pending["text"], user=request.user, dry_run=False, target=target
+    )
     del request.session[SESSION_KEY]
     counts = imports.summary(results)
     model_admin.message_user(
@@ -221,14 +240,30 @@ def import_confirm_view(model_admin, request):
     context = _context(
         model_admin,
         request,
-        _("Import invited delegates"),
+        _("Import or invite delegates"),
         edition=edition,
         filename=pending["filename"],
         results=results,
         counts=counts,
         done=True,
+        target=target,
     )
     return TemplateResponse(request, "admin/delegates/registration/import.html", context)
+
+
+def _stored_target(stored: dict, edition) -> imports.ImportTarget | None:
+    """The previewed import's target again; None when its delegation was deleted since."""
+    delegation = None
+    if stored.get("delegation"):
+        delegation = Delegation.objects.filter(pk=stored["delegation"], edition=edition).first()
+        if delegation is None:
+            return None
+    return imports.ImportTarget(
+        kind=stored.get("kind", imports.ImportTarget.REGISTER),
+        delegation=delegation,
+        participation=stored.get("participation", imports.ImportTarget.participation),
+        skips_approval=stored.get("skips_approval", False),
+    )
 
 
 # --- The transition buttons on a registration's page ---------------------------------------

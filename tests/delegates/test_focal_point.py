@@ -130,3 +130,73 @@ def test_the_admin_shows_the_focal_points_link(organizer_client, delegation):
     page = organizer_client.get(reverse("admin:delegates_delegation_change", args=[delegation.pk])).content.decode()
     (token,) = set(re.findall(r'/(?:en|ja|zh-hant)/delegation/([^/"]+)/', page))
     assert tokens.delegation_from_token(token) == delegation
+
+
+TABLE = (
+    "email\tfamily_name\tgiven_name\tcomes_as\tposition\n"
+    + "\n".join(
+        f"table{number}@example.tw\tWu{number}\tJun\t{'口譯' if number == 3 else ''}\t議員" for number in range(1, 4)
+    )
+    + "\nbroken\tChen\t\t\t\n"
+)
+
+
+def test_a_pasted_table_is_previewed_then_registered_in_one_go(client, delegation, mailoutbox):
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": TABLE})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "3 位將登記，1 列被拒絕。尚未登記任何人。" in html
+    assert "不是電子郵件地址" in html
+    assert not Registration.objects.exists() and not mailoutbox
+    token = preview.context["preview"]["token"]
+    response = client.post(_url(delegation), {"action": "import_table", "token": token}, follow=True)
+    assert "已登記 3 位成員" in response.content.decode()
+    members = Registration.objects.filter(delegation=delegation).order_by("person__family_name")
+    assert [(m.person.family_name, m.participation, m.person.side) for m in members] == [
+        ("Wu1", "member", "taiwan"),
+        ("Wu2", "member", "taiwan"),
+        ("Wu3", "interpreter", "taiwan"),
+    ]
+    # Confirming twice (a double click, the back button) registers nobody again.
+    again = client.post(_url(delegation), {"action": "import_table", "token": token}, follow=True)
+    assert "此表格已不在等待確認" in again.content.decode()
+    assert Registration.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["", "just one column\nvalue", "email,family_name\n" + "x" * 20000, "email;family_name\na@b.tw;Lin"],
+)
+def test_a_bad_table_gets_a_message_and_writes_nothing(client, delegation, table):
+    response = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert response.status_code == 200
+    assert response.context["table_form"].errors or response.context["preview"]
+    assert not Registration.objects.exists()
+
+
+def test_another_delegations_preview_cannot_be_confirmed(client, delegation):
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": TABLE})
+    other = Delegation.objects.create(edition=delegation.edition, name_en="Tainan City Council", side=Side.TAIWAN)
+    token = preview.context["preview"]["token"]
+    client.post(_url(other), {"action": "import_table", "token": token})
+    assert not Registration.objects.exists()
+
+
+def test_the_focal_point_changes_what_a_member_comes_as_within_the_quota(client, delegation):
+    delegation.edition.count_accompanying = False
+    delegation.edition.save()
+    for number in (1, 2, 3):
+        client.post(_url(delegation), _member(number, participation="aide" if number == 3 else "member"))
+    for member in Registration.objects.filter(delegation=delegation):
+        services.registration_confirm(registration=member)
+    aide = Registration.objects.get(participation="aide")
+    assert aide.status == "accepted"  # aides take no place from the quota of 2
+    response = client.post(
+        _url(delegation), {"action": "change", "member": aide.pk, "participation": "member"}, follow=True
+    )
+    assert "2 個名額中已使用 2 個。" in response.content.decode()
+    aide.refresh_from_db()
+    assert aide.participation == "aide"  # refused: a third member would exceed the quota
+    client.post(_url(delegation), {"action": "change", "member": aide.pk, "participation": "interpreter"})
+    aide.refresh_from_db()
+    assert aide.participation == "interpreter"
