@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import html as lxml_html
 
-from delegates.models import Person, Registration
-from tests.factories import make_registration
+from delegates import tokens
+from delegates.models import Delegation, Invitation, Person, Registration
+from tests.factories import make_invitation, make_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ ALLOWED = {
     "yes",
     "language",
     "written",  # of written_in, the import's column for the language of a row's texts
+    "comes",  # of comes_as, the import's column for what a row's person comes as
     "unknown",  # what django-axes stores for a request without a path
     "None",
     # The alt text of Django's own admin icons (a boolean column, the search field), which
@@ -65,7 +67,8 @@ MAX_PUBLIC_PAGES = 80
 
 def latin_runs(page: str, language: str, allowed: set[str]) -> set[str]:
     tree = lxml_html.fromstring(page)
-    for element in tree.iter():
+    # A list first: dropping elements while iterating the tree would skip their neighbours.
+    for element in list(tree.iter()):
         if not isinstance(element.tag, str):
             continue
         marked = element.get("lang")
@@ -138,7 +141,38 @@ def everything(demo, organizer):
 
     edition = Edition.objects.get(slug="nagoya-2026")
     make_registration(edition, status=Registration.Status.ACCEPTED, language="ja")
+    edition.registration_mode = Edition.RegistrationMode.BOTH
+    edition.save()
+    delegation = Delegation.objects.create(
+        edition=edition, name_en="Taipei City Council", name_ja="台北市議会", name_zh_hant="臺北市議會", side="taiwan"
+    )
+    make_invitation(edition, delegation=delegation, email="invited@example.tw")
     return edition
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_invitees_and_focal_points_pages_are_in_one_language(client, everything, language):
+    """The private pages no crawl reaches: an invitation, its decline, a focal point's page."""
+    allowed = ALLOWED | _names() | {"email", "family", "given", "native", "honorific", "position", "organization"}
+    allowed |= {"category", "comes", "name", "Taipei City Council", "Invitee", "Ken"}  # column codes, names
+    invitation = Invitation.objects.get()
+    token = tokens.invitation_token(invitation)
+    delegation_token = tokens.delegation_token(invitation.delegation)
+    urls = [
+        f"/{language}/invitation/{token}/",
+        f"/{language}/invitation/{token}/decline/",
+        f"/{language}/delegation/{delegation_token}/",
+    ]
+    problems = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for run in latin_runs(response.content.decode(), language, allowed):
+            problems.setdefault(run, url)
+    declined = client.post(f"/{language}/invitation/{token}/decline/")
+    for run in latin_runs(declined.content.decode(), language, allowed):
+        problems.setdefault(run, "declined")
+    assert problems == {}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -172,7 +206,8 @@ def _admin_urls():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_admin_page_is_in_one_language(organizer_client, everything, language):
-    allowed = ALLOWED | _names() | _content() | {"boss"}
+    # The invitee's name is content, as a person's is.
+    allowed = ALLOWED | _names() | _content() | {"boss", "Ken Invitee"}
     problems = {}
     with translation.override(language):
         urls = _admin_urls()

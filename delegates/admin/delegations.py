@@ -94,7 +94,7 @@ class DelegationAdmin(TranslationAdmin):
         language = get_language()
         url = tokens.delegation_url(delegation, language)
         return format_html(
-            '<a href="{0}">{0}</a><br>{1}',
+            '<a href="{0}"><code>{0}</code></a><br>{1}',
             url,
             _(
                 "Send it to the focal point: with it they register and manage the delegation's "

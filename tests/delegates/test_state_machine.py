@@ -25,7 +25,8 @@ from hypothesis.stateful import (
 
 from delegates import services
 from delegates.forms import RegistrationForm
-from delegates.models import Registration, RegistrationStatusChange
+from delegates.models import Delegation, Invitation, Person, Registration, RegistrationStatusChange, Side
+from events.models import Edition
 from tests.factories import make_open_edition, registration_form_data
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,9 @@ PROFILE = settings(
 
 # Few addresses, so the same people register twice, cancel and come back.
 EMAILS = [f"delegate{number}@example.org" for number in range(5)]
+# Invitees and delegation members come from their own few addresses (and may meet the others').
+INVITEES = [f"invitee{number}@example.org" for number in range(3)] + EMAILS[:1]
+QUOTAS = st.one_of(st.none(), st.integers(min_value=0, max_value=3))
 CAPACITIES = st.one_of(st.none(), st.integers(min_value=0, max_value=4))
 # A registration is picked by a number, among all or among those in one state: picking from
 # a state makes the interesting pairs (check in, then cancel) likely in a short run.
@@ -76,9 +80,25 @@ class RegistrationWorkflow(RuleBasedStateMachine):
         transaction.set_rollback(True)
         self.transaction.__exit__(None, None, None)
 
-    @initialize(capacity=CAPACITIES, requires_approval=st.booleans())
-    def open_an_edition(self, capacity, requires_approval):
-        self.edition = make_open_edition(capacity=capacity, requires_approval=requires_approval)
+    @initialize(
+        capacity=CAPACITIES,
+        requires_approval=st.booleans(),
+        reserved=st.integers(min_value=0, max_value=2),
+        taiwan_quota=QUOTAS,
+        delegation_quotas=st.tuples(QUOTAS, QUOTAS),
+    )
+    def open_an_edition(self, capacity, requires_approval, reserved, taiwan_quota, delegation_quotas):
+        self.edition = make_open_edition(
+            capacity=capacity,
+            requires_approval=requires_approval,
+            registration_mode=Edition.RegistrationMode.BOTH,
+            places_reserved_for_invitations=reserved,
+            quota_taiwan=taiwan_quota,
+        )
+        self.delegations = [
+            Delegation.objects.create(edition=self.edition, name_en=f"Delegation {number}", side=side, quota=quota)
+            for number, (side, quota) in enumerate(zip([Side.TAIWAN, Side.JAPAN], delegation_quotas, strict=True))
+        ]
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -121,6 +141,37 @@ class RegistrationWorkflow(RuleBasedStateMachine):
             self.registered = True
         if registration is not None and confirm:
             self._attempt(services.registration_confirm, registration=registration)
+
+    @rule(email=st.sampled_from(INVITEES), delegation=st.sampled_from([None, 0, 1]), skips=st.booleans())
+    def invite_and_register(self, email, delegation, skips):
+        """An organizer invites (perhaps into a delegation); the invitee registers through the link."""
+        invitation = Invitation.objects.filter(edition=self.edition, email=email).first()
+        if invitation is None:
+            invitation = self._attempt(
+                services.invitation_create,
+                edition=self.edition,
+                data={"email": email, "family_name": "Invitee"},
+                delegation=None if delegation is None else self.delegations[delegation],
+                skips_approval=skips,
+                user=self.organizer,
+            )
+        if invitation is not None:
+            data = {**registration_form_data(email=email), "privacy_consent": True}
+            if self._attempt(services.invitation_register, invitation=invitation, data=data, language="en"):
+                self.registered = True
+
+    @rule(email=st.sampled_from(INVITEES), delegation=st.sampled_from([0, 1]), aide=st.booleans())
+    def focal_point_adds_a_member(self, email, delegation, aide):
+        data = {**registration_form_data(email=email), "privacy_consent": True}
+        added = self._attempt(
+            services.delegation_member_add,
+            delegation=self.delegations[delegation],
+            data=data,
+            participation="aide" if aide else "member",
+            language="ja",
+        )
+        if added is not None:
+            self.registered = True
 
     @precondition(lambda self: self.registered)
     @rule(number=PICK)
@@ -194,13 +245,22 @@ class RegistrationWorkflow(RuleBasedStateMachine):
         assert self.edition.capacity is None or accepted <= self.edition.capacity
 
     @invariant()
-    def with_automatic_acceptance_nobody_waits_while_a_place_is_free(self):
+    def no_quota_is_exceeded_and_reserved_places_stay_for_invitees(self):
+        accepted = Registration.objects.accepted()
+        for delegation in Delegation.objects.all():
+            assert delegation.quota is None or accepted.filter(delegation=delegation).count() <= delegation.quota
+        if self.edition.quota_taiwan is not None:
+            assert accepted.filter(person__side=Side.TAIWAN).count() <= self.edition.quota_taiwan
+        capacity, reserved = self.edition.capacity, self.edition.places_reserved_for_invitations
+        if capacity is not None and accepted.filter(by_invitation=False).exists():
+            assert accepted.filter(by_invitation=False).count() <= max(capacity - reserved, 0)
+
+    @invariant()
+    def with_automatic_acceptance_nobody_waits_for_a_place_they_could_take(self):
         if self.edition.requires_approval:
             return
-        waiting = Registration.objects.waitlisted().count()
-        if waiting:
-            accepted = Registration.objects.accepted().count()
-            assert self.edition.capacity is not None and accepted >= self.edition.capacity
+        for waiting in Registration.objects.waitlisted().select_related("delegation"):
+            assert services._place_refusal(waiting, self.edition) is not None
 
     @invariant()
     def with_automatic_acceptance_nobody_ahead_waits(self):
@@ -213,10 +273,19 @@ class RegistrationWorkflow(RuleBasedStateMachine):
             if change.to_status == Status.WAITLISTED:
                 joined[change.registration_id] = change.pk
             elif change.from_status == Status.WAITLISTED and change.to_status == Status.ACCEPTED:
-                promoted_from.append(joined[change.registration_id])
-        still_waiting = [joined[pk] for pk in Registration.objects.waitlisted().values_list("pk", flat=True)]
-        for position in promoted_from:
-            assert all(waiting > position for waiting in still_waiting)
+                promoted_from.append((joined[change.registration_id], change.registration))
+
+        # Only someone who could have had the same place counts: same delegation and side, and
+        # an invitee's reserved place is not a place for someone uninvited.
+        def pool(registration):
+            side = Person.objects.filter(pk=registration.person_id).values_list("side", flat=True).get()
+            return (registration.delegation_id, side)
+
+        waiting = list(Registration.objects.waitlisted())
+        for position, promoted in promoted_from:
+            for other in waiting:
+                if pool(other) == pool(promoted) and (other.by_invitation or not promoted.by_invitation):
+                    assert joined[other.pk] > position
 
     @invariant()
     def the_waiting_list_is_in_the_order_people_joined_it(self):

@@ -6,7 +6,15 @@ from delegates.letters import letter_issue
 from delegates.messaging import message_send
 from delegates.models import BadgeSheet, Delegation, Question, Registration, RegistrationStatusChange
 from events.models import Edition
-from tests.factories import make_edition, make_hotel, make_question, make_registration, make_session, make_travel_plan
+from tests.factories import (
+    make_edition,
+    make_hotel,
+    make_invitation,
+    make_question,
+    make_registration,
+    make_session,
+    make_travel_plan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +46,7 @@ def test_every_domain_model_is_in_the_admin():
         "delegates.InvitationLetter",
         "delegates.BadgeSheet",
         "delegates.Delegation",
+        "delegates.Invitation",
     }
 
 
@@ -71,6 +80,9 @@ def test_changelist_add_and_change_pages_answer(organizer_client, demo, model):
     letter_issue(registration=accepted)
     BadgeSheet.objects.create(edition=nagoya)
     Delegation.objects.create(edition=nagoya, name_en="Taipei City Council", side="taiwan", quota=5)
+    nagoya.registration_mode = Edition.RegistrationMode.BOTH
+    nagoya.save()
+    make_invitation(nagoya)
     assert organizer_client.get(_url(model, "changelist")).status_code == 200
     assert organizer_client.get(_url(model, "changelist"), {"q": "Kamakura"}).status_code == 200
     assert organizer_client.get(_url(model, "add")).status_code == (403 if model._meta.label in READ_ONLY else 200)
