@@ -760,11 +760,31 @@ class CapacityBelowTaken(RegistrationError):
         )
 
 
+class CapacityBelowReserved(RegistrationError):
+    def __init__(self, minimum):
+        super().__init__(
+            ngettext(
+                "The places taken by delegates who were not invited and those reserved for invitees make "
+                "%(minimum)s; the capacity cannot be lower. Reserve fewer places first.",
+                "The places taken by delegates who were not invited and those reserved for invitees make "
+                "%(minimum)s; the capacity cannot be lower. Reserve fewer places first.",
+                minimum,
+            )
+            % {"minimum": minimum}
+        )
+
+
 def edition_capacity_check(*, edition: Edition, capacity: int | None) -> None:
-    """Raise CapacityBelowTaken if `capacity` would leave accepted delegates without a place."""
+    """Raise CapacityBelowTaken if `capacity` would leave accepted delegates without a place,
+    CapacityBelowReserved if it would no longer hold the places reserved for invitees."""
+    if capacity is None:
+        return
     taken = Registration.objects.for_edition(edition).holding_a_place().count()
-    if capacity is not None and capacity < taken:
+    if capacity < taken:
         raise CapacityBelowTaken(taken)
+    minimum = _counted(edition).filter(by_invitation=False).count() + edition.places_reserved_for_invitations
+    if capacity < minimum:
+        raise CapacityBelowReserved(minimum)
 
 
 @transaction.atomic
@@ -1285,7 +1305,11 @@ def invitation_create(
 def _lock_invitation(invitation: Invitation) -> Invitation:
     """Edition first, then the invitation, as everywhere (see _lock)."""
     Edition.objects.select_for_update().filter(pk=invitation.edition_id).first()
-    return Invitation.objects.select_for_update().select_related("edition__series", "delegation").get(pk=invitation.pk)
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("edition__series", "delegation")
+        .get(pk=invitation.pk)
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import translation
 from delegates import services
 from delegates.models import Delegation, Registration, Side
 from tests.delegates.test_concurrency import run_at_once
-from tests.factories import make_open_edition, make_person, make_registration
+from tests.factories import make_open_edition, make_person, make_registration, registration_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,55 @@ def test_without_the_lock_a_delegations_quota_is_overbooked(monkeypatch):
     monkeypatch.setattr(services, "_someone_waits_for", lambda registration, locked_edition: False)
     run_at_once(len(members), lambda index: services.registration_confirm(registration=members[index]))
     assert Registration.objects.filter(delegation=delegation).accepted().count() > delegation.quota
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitees_two_focal_points_and_the_public_race_for_the_last_places():
+    """Every door at once: invitees through their links (into reserved places), two focal
+    points registering members who confirm at once, and the public form; exact counts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (row locks, one connection per thread)")
+    from delegates.models import Invitation
+    from events.models import Edition
+    from tests.factories import make_invitation, register_delegate
+
+    edition = make_open_edition(
+        capacity=8, places_reserved_for_invitations=2, registration_mode=Edition.RegistrationMode.BOTH
+    )
+    first, second = make_delegation(edition, quota=3), make_delegation(edition, name_en="Tainan City Council", quota=3)
+    invitations = [make_invitation(edition, skips_approval=True) for _ in range(4)]
+
+    def invitee(index):
+        invitation = invitations[index]
+        data = {**registration_form_data(), "email": invitation.email}
+        return services.invitation_register(invitation=invitation, data=data, language="zh-hant")
+
+    def member_of(delegation, index):
+        data = {
+            "email": f"{delegation.pk}-{index}@example.tw",
+            "family_name": f"Member{index}",
+            "given_name": "",
+            "category": "local_councilor",
+        }
+        added = services.delegation_member_add(delegation=delegation, data=data, participation="member", language="ja")
+        return services.registration_confirm(registration=added)
+
+    def public(index):
+        registration = register_delegate(edition, email=f"public{index}@example.org")
+        return services.registration_confirm(registration=registration)
+
+    racers = (
+        [lambda index=index: invitee(index) for index in range(4)]
+        + [lambda index=index: member_of(first, index) for index in range(5)]
+        + [lambda index=index: member_of(second, index) for index in range(5)]
+        + [lambda index=index: public(index) for index in range(6)]
+    )
+    run_at_once(len(racers), lambda index: racers[index]())
+    accepted = Registration.objects.for_edition(edition).accepted()
+    assert accepted.count() == 8
+    assert accepted.filter(delegation=first).count() <= 3
+    assert accepted.filter(delegation=second).count() <= 3
+    assert accepted.filter(by_invitation=False).count() <= 6
+    assert accepted.filter(by_invitation=True).count() >= 2
+    assert Invitation.objects.filter(status="registered").count() == 4
+    assert Registration.objects.for_edition(edition).count() == 20
