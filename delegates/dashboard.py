@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from events.translation_status import edition_content, translation_report
 
-from .models import SIDE_COLOURS, Category, Delegation, Registration, RegistrationStatusChange, Side
+from .models import SIDE_COLOURS, Category, Delegation, Invitation, Registration, RegistrationStatusChange, Side
 
 Status = Registration.Status
 LATEST_ACTIVITY = 10
@@ -61,6 +61,8 @@ class Dashboard:
     translations: dict
     # Each delegation with places_taken, against its quota
     delegations: list
+    # (status label, count, status code) of the edition's invitations; empty when none
+    invitations: list
 
     @property
     def capacity_progress(self):
@@ -126,7 +128,17 @@ def edition_dashboard(edition) -> Dashboard:
         latest_activity=list(latest),
         translations=translation_report(edition_content(edition)).counts,
         delegations=list(Delegation.objects.filter(edition=edition).with_quota_use().order_by("side", "name_en")),
+        invitations=_invitation_counts(edition),
     )
+
+
+def _invitation_counts(edition) -> list:
+    counts = dict(
+        Invitation.objects.filter(edition=edition).values_list("status").annotate(count=Count("pk")).order_by()
+    )
+    if not counts:
+        return []
+    return [(label, counts.get(value, 0), value) for value, label in Invitation.Status.choices]
 
 
 # --- Charts ---------------------------------------------------------------------------

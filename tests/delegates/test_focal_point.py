@@ -145,12 +145,12 @@ def test_a_pasted_table_is_previewed_then_registered_in_one_go(client, delegatio
     preview = client.post(_url(delegation), {"action": "preview_table", "table": TABLE})
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "3 位將登記，1 列被拒絕。尚未登記任何人。" in html
+    assert "3 位將報名，1 列被拒絕。尚未報名任何人。" in html
     assert "不是電子郵件地址" in html
     assert not Registration.objects.exists() and not mailoutbox
     token = preview.context["preview"]["token"]
     response = client.post(_url(delegation), {"action": "import_table", "token": token}, follow=True)
-    assert "已登記 3 位成員" in response.content.decode()
+    assert "已報名 3 位成員" in response.content.decode()
     members = Registration.objects.filter(delegation=delegation).order_by("person__family_name")
     assert [(m.person.family_name, m.participation, m.person.side) for m in members] == [
         ("Wu1", "member", "taiwan"),
