@@ -459,6 +459,16 @@ def admin_figures(rows, database_url):
     return figures
 
 
+def delegation_figures(database_url):
+    """A focal point's 50 members and 1,000 invitations (benchmarks/delegations.py)."""
+    output = Path(tempfile.mkstemp(prefix="summit-bench-delegations-", suffix=".json")[1])
+    command = [PYTHON, str(ROOT / "benchmarks" / "delegations.py"), "--json", str(output)]
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, check=False)
+    figures = json.loads(output.read_text() or "{}")
+    output.unlink()
+    return figures
+
+
 # --- Orchestration --------------------------------------------------------------------------
 
 
@@ -616,6 +626,12 @@ def main():
     for rows in args.admin_rows:
         print(f"[admin] {rows} registrations ...", flush=True)
         results["admin"][str(rows)] = admin_figures(rows, "sqlite:////tmp/summit-bench-admin.sqlite3")
+    results["delegations"] = {}
+    for url in databases:
+        print(f"[delegations] {url.split(':', 1)[0]} ...", flush=True)
+        results["delegations"][url.split(":", 1)[0]] = delegation_figures(
+            url.replace("summit-bench.", "summit-bench-delegations.")
+        )
     print()
     print_table(results)
     Path(args.output).write_text(json.dumps(results, indent=2, default=str) + "\n")

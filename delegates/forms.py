@@ -306,6 +306,8 @@ class DelegationTableForm(forms.Form):
     table = forms.CharField(
         label=_("Paste a table"),
         required=False,
+        # Kept as pasted: a spreadsheet's empty last cell is a trailing tab.
+        strip=False,
         max_length=MAX_FILE_BYTES // 4,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
         help_text=_(
