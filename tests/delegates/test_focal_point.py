@@ -200,3 +200,10 @@ def test_the_focal_point_changes_what_a_member_comes_as_within_the_quota(client,
     client.post(_url(delegation), {"action": "change", "member": aide.pk, "participation": "interpreter"})
     aide.refresh_from_db()
     assert aide.participation == "interpreter"
+
+
+def test_a_pasted_tables_empty_last_cell_is_kept(client, delegation):
+    """A spreadsheet copies an empty last cell as a trailing tab; stripping it would refuse the row."""
+    table = "email\tfamily_name\tcomes_as\nlast@example.tw\tLast\t\n"
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert [row.outcome for row in preview.context["preview"]["results"]] == ["create"]
