@@ -6,7 +6,9 @@ registration_assign), under the edition's lock, like the capacity."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -78,11 +80,28 @@ class DelegationAdmin(TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["edition", "side", "kind", "quota"]}),
         *language_fieldsets("name"),
-        (_("People"), {"fields": ["head_name", "focal_point_name", "focal_point_email", "focal_point_link"]}),
+        (
+            _("People"),
+            {"fields": ["head_name", "focal_point_name", "focal_point_email", "focal_point_link", "invite_members"]},
+        ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
 
-    readonly_fields = ["focal_point_link"]
+    readonly_fields = ["focal_point_link", "invite_members"]
+
+    @admin.display(description=_("invitations"))
+    def invite_members(self, delegation):
+        if delegation.pk is None:
+            return _("Save the delegation first.")
+        query = urlencode({"action": "invite", "edition": delegation.edition_id, "delegation": delegation.pk})
+        invited = reverse("admin:delegates_invitation_changelist") + f"?delegation__id__exact={delegation.pk}"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:delegates_registration_import") + "?" + query,
+            _("Invite members from a CSV file"),
+            invited,
+            _("See the delegation's invitations"),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_quota_use()

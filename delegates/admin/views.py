@@ -154,7 +154,9 @@ def import_view(model_admin, request):
     """Upload a CSV file and see, row by row, what importing it would do."""
     if not model_admin.may_import(request):
         raise PermissionDenied
-    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"action": request.GET.get("action")})
+    # A link may choose what the rows become and where they go (the delegation's page does).
+    initial = {name: request.GET.get(name) for name in ("action", "edition", "delegation") if request.GET.get(name)}
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial=initial)
     context = _context(
         model_admin, request, _("Import or invite delegates"), form=form, column_help=imports.COLUMN_HELP
     )

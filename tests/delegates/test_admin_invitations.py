@@ -197,3 +197,12 @@ def test_the_focal_point_link_action_emails_in_the_sides_language(
     (mail,) = mailoutbox
     assert mail.to == ["office@example.tw"] and "臺北市議會" in mail.subject
     assert "/zh-hant/delegation/" in mail.body
+
+
+def test_the_delegations_page_links_to_inviting_its_members(organizer_client, edition):
+    delegation = Delegation.objects.create(edition=edition, name_en="Legislative Yuan", side=Side.TAIWAN)
+    page = organizer_client.get(reverse("admin:delegates_delegation_change", args=[delegation.pk])).content.decode()
+    assert f"?action=invite&amp;edition={edition.pk}&amp;delegation={delegation.pk}" in page
+    form = organizer_client.get(UPLOAD, {"action": "invite", "edition": edition.pk, "delegation": delegation.pk})
+    bound = form.context["form"]
+    assert (bound["action"].value(), bound["delegation"].value()) == ("invite", str(delegation.pk))
