@@ -237,6 +237,8 @@ def invitation_email_send(*, invitation_id: int, kind: str) -> None:
     invitation = Invitation.objects.select_related("edition__series", "delegation").filter(pk=invitation_id).first()
     if invitation is None or not invitation.email:
         return  # withdrawn or erased since the e-mail was queued
+    if kind == "invitation_reminder" and invitation.status not in (Invitation.Status.SENT, Invitation.Status.OPENED):
+        return  # answered (or expired) since the reminder was queued
     language = invitation.language
     with translation.override(language):
         edition = edition_title(invitation.edition)

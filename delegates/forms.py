@@ -183,9 +183,10 @@ class InvitationRegistrationForm(RegistrationForm):
         email = self.fields["email"]
         email.disabled = True
         email.help_text = _("Your invitation is for this address; we write to you here.")
-        # The side comes with the delegation.
+        # The side comes with the delegation (also one the organizers chose after inviting).
         if invitation.delegation_id:
             self.fields["side"].disabled = True
+            self.initial["side"] = invitation.delegation.side
 
 
 class SelfServiceForm(DelegateDetailsForm):

@@ -662,6 +662,13 @@ class Invitation(models.Model):
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     @property
+    def is_used(self):
+        """Registered through, and that registration still in play (a cancelled one frees it)."""
+        if self.status != self.Status.REGISTERED:
+            return False
+        return self.registration is not None and self.registration.status != RegistrationStatus.CANCELLED
+
+    @property
     def is_answered(self):
         return self.status in (self.Status.REGISTERED, self.Status.DECLINED)
 

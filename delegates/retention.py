@@ -151,7 +151,8 @@ def registration_expire(*, registration: Registration) -> bool:
     with acting_as_system():
         if only_trace:
             # Fresh copies: the deletions' audit entries are titled with what is left.
-            person = services.person_anonymize(person=person)
+            # The organizers' invitation to the address is theirs, and stays usable.
+            person = services.person_anonymize(person=person, erase_invitations=False)
             registration = Registration.objects.select_related("person").get(pk=registration.pk)
         else:
             # Someone we know typed in new details; they are dropped unconfirmed.
@@ -169,15 +170,24 @@ def sessions_purge(now: datetime.datetime | None = None) -> int:
     from django.contrib.sessions.models import Session
 
     from .admin.views import PREVIEW_MAX_AGE, SESSION_KEY
+    from .views import TABLE_PREVIEW_MAX_AGE, TABLE_SESSION_KEY
 
+    # The organizer's import and the focal point's pasted table: each holds people's details.
+    previews = {SESSION_KEY: PREVIEW_MAX_AGE, TABLE_SESSION_KEY: TABLE_PREVIEW_MAX_AGE}
     now = now or timezone.now()
     changed, _ = Session.objects.filter(expire_date__lt=now).delete()
     store_class = Session.get_session_store_class()
     for session in Session.objects.iterator():
-        preview = session.get_decoded().get(SESSION_KEY)
-        if preview and now.timestamp() - preview.get("created", 0) > PREVIEW_MAX_AGE:
+        data = session.get_decoded()
+        stale = [
+            key
+            for key, max_age in previews.items()
+            if data.get(key) and now.timestamp() - data[key].get("created", 0) > max_age
+        ]
+        if stale:
             store = store_class(session.session_key)
-            store.pop(SESSION_KEY, None)
+            for key in stale:
+                store.pop(key, None)
             store.save()
             changed += 1
     return changed

@@ -417,6 +417,18 @@ def _person_values(data: dict, language: str, person: Person | None = None) -> d
     return values
 
 
+def _validate_person_values(values: dict) -> None:
+    """Raise ValidationError for a value the person's field would refuse (length, choices)."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            Person._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply_person_details(person: Person, values: dict) -> None:
     previous_language = person.translation_source_language
     for field, value in values.items():
@@ -609,6 +621,8 @@ def _registration_insert(
     else:
         # A returning delegate: the record is only updated once the address is confirmed,
         # so nobody can rewrite someone else's details by typing their e-mail address.
+        # Checked now, as a new person's are: confirming must not meet a value too long.
+        _validate_person_values(person_values)
         pending_person_details = person_values
     registration = Registration(
         edition=edition,
@@ -774,15 +788,17 @@ class CapacityBelowReserved(RegistrationError):
         )
 
 
-def edition_capacity_check(*, edition: Edition, capacity: int | None) -> None:
+def edition_capacity_check(*, edition: Edition, capacity: int | None, reserved: int | None = None) -> None:
     """Raise CapacityBelowTaken if `capacity` would leave accepted delegates without a place,
-    CapacityBelowReserved if it would no longer hold the places reserved for invitees."""
+    CapacityBelowReserved if it would no longer hold the places reserved for invitees
+    (`reserved`, or the edition's as stored)."""
     if capacity is None:
         return
     taken = Registration.objects.for_edition(edition).holding_a_place().count()
     if capacity < taken:
         raise CapacityBelowTaken(taken)
-    minimum = _counted(edition).filter(by_invitation=False).count() + edition.places_reserved_for_invitations
+    reserved = edition.places_reserved_for_invitations if reserved is None else reserved
+    minimum = _counted(edition).filter(by_invitation=False).count() + reserved
     if capacity < minimum:
         raise CapacityBelowReserved(minimum)
 
@@ -944,13 +960,13 @@ def person_reinstate_to_public(*, person: Person) -> Person:
 
 
 @transaction.atomic
-def person_anonymize(*, person: Person, user=None) -> Person:
+def person_anonymize(*, person: Person, user=None, erase_invitations: bool = True) -> Person:
     """Erase a person on request: names, contact data, needs and answers go everywhere they
     were copied (see delegates.erasure); their registrations (and so every count) stay, and
     every link or badge code they were sent stops working."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     registrations = list(person.registrations.select_for_update())
-    invitations = erasure.invitations_of(person, registrations)
+    invitations = erasure.invitations_of(person, registrations) if erase_invitations else []
     markers = erasure.identifying_markers(person, registrations, invitations)
     addresses = erasure.client_addresses([person, *registrations])
     erased = {field: "" for field in ("given_name", "native_name", "honorific", "email", "phone")}
@@ -1119,7 +1135,9 @@ def delegation_send_focal_point_link(*, delegation: Delegation) -> None:
 
 
 def _member(delegation: Delegation, registration_id) -> Registration:
-    registration = Registration.objects.filter(pk=registration_id, delegation=delegation).first()
+    if not str(registration_id or "").isdigit():
+        raise NotAMember
+    registration = Registration.objects.filter(pk=int(registration_id), delegation=delegation).first()
     if registration is None:
         raise NotAMember
     return registration
@@ -1307,7 +1325,7 @@ def _lock_invitation(invitation: Invitation) -> Invitation:
     Edition.objects.select_for_update().filter(pk=invitation.edition_id).first()
     return (
         Invitation.objects.select_for_update(of=("self",))
-        .select_related("edition__series", "delegation")
+        .select_related("edition__series", "delegation", "registration")
         .get(pk=invitation.pk)
     )
 
@@ -1317,11 +1335,12 @@ def invitation_resend(*, invitation: Invitation, user=None) -> Invitation:
     """Send the invitation again with a fresh link; an expired one is in play again.
     An answered invitation is not sent again."""
     invitation = _lock_invitation(invitation)
-    if invitation.status == Invitation.Status.REGISTERED:
+    if invitation.is_used:
         raise InvitationUsed
     if invitation.edition.is_past:
         raise EditionOver
-    if invitation.status == Invitation.Status.EXPIRED:
+    if invitation.status in (Invitation.Status.EXPIRED, Invitation.Status.REGISTERED):
+        # Expired, or its registration was cancelled: in play again.
         invitation.status = Invitation.Status.SENT
     _start_link(invitation)
     invitation.save(update_fields=["status", "sent_at", "expires_at"])
@@ -1331,7 +1350,7 @@ def invitation_resend(*, invitation: Invitation, user=None) -> Invitation:
 
 
 def _refuse_unusable(invitation: Invitation) -> None:
-    if invitation.status == Invitation.Status.REGISTERED:
+    if invitation.is_used:
         raise InvitationUsed
     if invitation.status == Invitation.Status.EXPIRED or (
         invitation.expires_at is not None and invitation.expires_at <= timezone.now()
@@ -1412,6 +1431,8 @@ def _reminder_due(invitation: Invitation, now: datetime) -> bool:
         return False
     if invitation.reminders_sent >= edition.invitation_reminders_max:
         return False
+    if _existing_registration(edition, invitation.email) is not None:
+        return False  # registered through another door (the public form, a focal point)
     last_contact = max(filter(None, [invitation.sent_at, invitation.last_reminded_at]))
     return last_contact + timedelta(days=edition.invitation_reminder_days) <= now
 

@@ -133,7 +133,9 @@ def invitation_token(invitation):
 
 def _invitation_for(access_key_hex):
     try:
-        return Invitation.objects.select_related("edition__series", "delegation").get(access_key=access_key_hex)
+        return Invitation.objects.select_related("edition__series", "delegation", "registration").get(
+            access_key=access_key_hex
+        )
     except (Invitation.DoesNotExist, ValidationError, ValueError) as error:
         # A withdrawn (deleted) or erased invitation's links stop working.
         raise InvalidToken from error

@@ -380,7 +380,7 @@ def invitation(request, token):
         return error_page
     edition = _edition(invitation.edition.slug)
     context = {"invitation": invitation, "edition": edition, "token": token}
-    if invitation.status == invitation.Status.REGISTERED:
+    if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if not edition.is_registration_open():
         return _closed(request, edition)
@@ -416,7 +416,7 @@ def invitation_decline(request, token):
     if error_page:
         return error_page
     context = {"invitation": invitation, "edition": invitation.edition, "token": token}
-    if invitation.status == invitation.Status.REGISTERED:
+    if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if request.method == "POST":
         try:

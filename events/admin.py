@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -276,14 +276,20 @@ class EditionAdmin(TrackedTranslationAdmin):
         form = super().get_form(request, obj, **kwargs)
 
         class CapacityCheckedForm(form):
-            def clean_capacity(self):
-                capacity = self.cleaned_data.get("capacity")
-                if self.instance.pk:
+            def clean(self):
+                # The capacity and the places reserved for invitees, as they would be saved.
+                cleaned = super().clean()
+                if self.instance.pk and "capacity" in self.fields and "capacity" not in self.errors:
+                    reserved = cleaned.get("places_reserved_for_invitations")
                     try:
-                        services.edition_capacity_check(edition=self.instance, capacity=capacity)
+                        services.edition_capacity_check(
+                            edition=self.instance,
+                            capacity=cleaned.get("capacity"),
+                            reserved=self.instance.places_reserved_for_invitations if reserved is None else reserved,
+                        )
                     except services.RegistrationError as refusal:
-                        raise ValidationError(refusal.message) from refusal
-                return capacity
+                        self.add_error("capacity", refusal.message)
+                return cleaned
 
         return CapacityCheckedForm
 

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -211,6 +212,7 @@ class Edition(TranslationTracked):
         _("remind unanswered invitees after (days)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Days after the invitation (or the last reminder) with no answer. Leave empty for no reminders."),
     )
     invitation_reminders_max = models.PositiveSmallIntegerField(

@@ -278,3 +278,31 @@ def test_invitees_two_focal_points_and_the_public_race_for_the_last_places():
     assert accepted.filter(by_invitation=True).count() >= 2
     assert Invitation.objects.filter(status="registered").count() == 4
     assert Registration.objects.for_edition(edition).count() == 20
+
+
+def _posted_back(html, **changes):
+    """What a browser posts from an admin change form: every field as shown, with changes."""
+    from lxml import html as lxml_html
+
+    form = lxml_html.fromstring(html).xpath('//form[@id="edition_form"]')[0]
+    data = {}
+    for name, value in form.form_values():
+        data.setdefault(name, value)
+    return {**data, **changes}
+
+
+def test_the_admin_refuses_reserving_places_the_capacity_cannot_hold(organizer_client):
+    edition = make_open_edition(capacity=3)
+    for _ in range(3):
+        make_registration(edition, status="accepted")
+    url = reverse("admin:events_edition_change", args=[edition.pk])
+    data = _posted_back(organizer_client.get(url).content.decode(), places_reserved_for_invitations="1")
+    response = organizer_client.post(url, data)
+    assert response.status_code == 200
+    assert "reserved for invitees make 4" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.places_reserved_for_invitations == 0
+    data["places_reserved_for_invitations"], data["capacity"] = "1", "4"
+    assert organizer_client.post(url, data).status_code == 302
+    edition.refresh_from_db()
+    assert (edition.capacity, edition.places_reserved_for_invitations) == (4, 1)

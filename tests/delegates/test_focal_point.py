@@ -207,3 +207,30 @@ def test_a_pasted_tables_empty_last_cell_is_kept(client, delegation):
     table = "email\tfamily_name\tcomes_as\nlast@example.tw\tLast\t\n"
     preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
     assert [row.outcome for row in preview.context["preview"]["results"]] == ["create"]
+
+
+def test_a_table_row_too_long_for_a_known_person_is_refused_before_anyone_confirms(client, delegation):
+    make_person(email="known@example.tw")
+    table = f"email\tfamily_name\thonorific\nknown@example.tw\tKnown\t{'H' * 80}\n"
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert [row.outcome for row in preview.context["preview"]["results"]] == ["refuse"]
+
+
+@pytest.mark.parametrize("member", ["abc", "", "1e3", "-1", "9" * 30])
+@pytest.mark.parametrize("action", ["cancel", "resend", "change"])
+def test_a_forged_member_is_refused_with_a_message(client, delegation, action, member):
+    response = client.post(_url(delegation), {"action": action, "member": member, "participation": "aide"})
+    assert response.status_code == 302
+
+
+def test_a_stale_table_preview_is_purged_from_the_session(client, delegation):
+    from django.contrib.sessions.models import Session
+
+    from delegates import retention
+
+    client.post(_url(delegation), {"action": "preview_table", "table": TABLE})
+    session = Session.objects.get()
+    assert "delegation_import" in session.get_decoded()
+    later = __import__("django.utils.timezone", fromlist=["now"]).now() + __import__("datetime").timedelta(hours=2)
+    retention.sessions_purge(now=later)
+    assert "delegation_import" not in Session.objects.get().get_decoded()

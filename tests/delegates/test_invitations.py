@@ -317,3 +317,80 @@ def test_an_invitees_person_is_found_again_across_editions():
         invitation=invitation, data={**registration_form_data(), "email": invitation.email}, language="en"
     )
     assert registration.person == person
+
+
+# --- Found by review: every door, not only the main path ---------------------------------
+
+
+def test_an_address_registered_through_another_door_gets_no_reminder(run_schedule, mailoutbox):
+    edition = make_open_edition(registration_mode=BOTH, invitation_reminder_days=1)
+    invitation = make_invitation(edition, email="public@example.org")
+    services.registration_create(
+        edition=edition, data=registration_form_data(email="public@example.org"), language="en", confirmed=True
+    )
+    Invitation.objects.update(sent_at=timezone.now() - datetime.timedelta(days=2))
+    mailoutbox.clear()
+    assert "Reminded 0" in run_schedule()
+    assert not mailoutbox
+    invitation.refresh_from_db()
+    assert invitation.reminders_sent == 0
+
+
+def test_a_reminder_queued_before_the_answer_is_not_sent(mailoutbox):
+    from delegates.emails import invitation_email_send
+
+    edition = make_open_edition(registration_mode=BOTH)
+    invitation = make_invitation(edition)
+    services.invitation_decline(invitation=invitation)
+    mailoutbox.clear()
+    invitation_email_send(invitation_id=invitation.pk, kind="invitation_reminder")
+    assert not mailoutbox
+
+
+def test_an_invitee_who_cancelled_may_register_again_through_the_same_invitation(client):
+    edition = make_open_edition(registration_mode=INVITATION_ONLY)
+    invitation = make_invitation(edition)
+    data = {**registration_form_data(), "email": invitation.email}
+    first = services.invitation_register(invitation=invitation, data=data, language="en")
+    services.registration_cancel(registration=first, actor="delegate")
+    assert client.get(_link(invitation)).status_code == 200
+    second = services.invitation_register(invitation=invitation, data=data, language="en")
+    assert second != first and second.by_invitation
+    services.registration_cancel(registration=second, actor="delegate")
+    services.invitation_resend(invitation=invitation)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.SENT
+
+
+def test_a_delegation_chosen_after_inviting_gives_the_form_its_side(client):
+    edition = make_open_edition(registration_mode=BOTH)
+    invitation = make_invitation(edition)
+    invitation.delegation = Delegation.objects.create(edition=edition, name_en="Legislative Yuan", side=Side.TAIWAN)
+    invitation.save()
+    page = client.get(_link(invitation))
+    data = _form_from(page)
+    data.pop("side", None)
+    assert client.post(_link(invitation), data).status_code == 302
+    assert Registration.objects.get().person.side == Side.TAIWAN
+
+
+def test_an_expired_unconfirmed_registration_leaves_the_invitation_usable():
+    from delegates import retention
+
+    edition = make_open_edition(registration_mode=BOTH)
+    invitation = make_invitation(edition, email="slow@example.org")
+    registration = services.registration_create(
+        edition=edition, data=registration_form_data(email="slow@example.org"), language="en"
+    )
+    retention.registration_expire(registration=registration)
+    invitation.refresh_from_db()
+    assert invitation.email == "slow@example.org"
+    assert tokens.invitation_from_token(tokens.invitation_token(invitation)) == invitation
+
+
+def test_reminders_every_zero_days_are_refused_on_the_edition():
+    from django.core.exceptions import ValidationError
+
+    edition = make_open_edition(registration_mode=BOTH, invitation_reminder_days=0)
+    with pytest.raises(ValidationError):
+        edition.full_clean()
