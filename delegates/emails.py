@@ -267,7 +267,7 @@ def invitation_email_send(*, invitation_id: int, kind: str) -> None:
                 )
             )
         decline_text, decline_html = _decline_paragraph(invitation_url(invitation, decline=True))
-        greeting = " ".join(part for part in (invitation.given_name, invitation.family_name) if part)
+        greeting = in_reader_script(invitation.name_for(language), language)
         text, html = _render(
             language=language,
             subject=subject,

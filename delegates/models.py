@@ -661,6 +661,11 @@ class Invitation(models.Model):
     def full_name(self):
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
+    def name_for(self, language: str) -> str:
+        """Japanese and Chinese readers see the name in native script when the organizers gave one."""
+        native = self.prefill.get("native_name", "")
+        return native if native and language != "en" else self.full_name
+
     @property
     def is_used(self):
         """Registered through, and that registration still in play (a cancelled one frees it)."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from events.models import Edition
+from events.scripts import in_reader_script
 
 from . import imports, services, tokens
 from .badges import badge_pdf
@@ -379,7 +380,12 @@ def invitation(request, token):
     if error_page:
         return error_page
     edition = _edition(invitation.edition.slug)
-    context = {"invitation": invitation, "edition": edition, "token": token}
+    context = {
+        "invitation": invitation,
+        "edition": edition,
+        "token": token,
+        "name": in_reader_script(invitation.name_for(get_language()), get_language()),
+    }
     if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if not edition.is_registration_open():
@@ -415,7 +421,12 @@ def invitation_decline(request, token):
     invitation, error_page = _invitation_or_error_page(request, token)
     if error_page:
         return error_page
-    context = {"invitation": invitation, "edition": invitation.edition, "token": token}
+    context = {
+        "invitation": invitation,
+        "edition": invitation.edition,
+        "token": token,
+        "name": in_reader_script(invitation.name_for(get_language()), get_language()),
+    }
     if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if request.method == "POST":

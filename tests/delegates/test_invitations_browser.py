@@ -110,3 +110,60 @@ def test_invite_a_delegation_and_its_focal_point_registers_members(page, screens
     assert row.inner_text().startswith("1 / 3")
     assert page.locator('[data-invitations="sent"]').inner_text() == "2"
     screenshot("5-dashboard-quota")
+
+
+def test_an_invitee_registers_in_japanese_and_another_declines(page, screenshot, mailoutbox):
+    from delegates import tokens
+    from tests.factories import make_invitation
+
+    edition = make_edition(
+        host_city_en="Nagoya",
+        host_city_ja="名古屋",
+        ordinal=12,
+        year=2026,
+        capacity=300,
+        status="registration_open",
+        requires_approval=True,
+        registration_mode="invitation",
+    )
+    invited = make_invitation(
+        edition,
+        email="tanaka@example.jp",
+        family_name="Tanaka",
+        given_name="Hiroshi",
+        language="ja",
+        skips_approval=True,
+        native_name="田中博",
+        position="市議会議員",
+        texts_language="ja",
+    )
+    declining = make_invitation(edition, email="suzuki@example.jp", family_name="Suzuki", language="ja")
+
+    # The public form says it is by invitation only.
+    page.goto(f"/ja/editions/{edition.slug}/register/")
+    assert page.locator("h1").inner_text() == "招待制の登録"
+    screenshot("1-public-form-by-invitation")
+
+    page.goto(f"/ja/invitation/{tokens.invitation_token(invited)}/")
+    assert page.locator("h1").inner_text() == "ご招待"
+    assert page.locator('input[name="email"]').is_disabled()
+    assert page.locator('input[name="email"]').input_value() == "tanaka@example.jp"
+    assert page.locator('input[name="native_name"]').input_value() == "田中博"
+    assert page.locator('input[name="position"]').input_value() == "市議会議員"
+    page.select_option('select[name="side"]', "japan")
+    page.select_option('select[name="category"]', "local_councilor")
+    page.locator('input[name="privacy_consent"]').check()
+    screenshot("2-invitation-form")
+    page.locator("form.delegate-form button[type=submit]").click()
+    assert page.locator("h1").inner_text() == "お申し込み内容"
+    registration = Registration.objects.get(email="tanaka@example.jp")
+    assert registration.status == Registration.Status.ACCEPTED  # no approval: the organizers said so
+    assert registration.by_invitation
+    screenshot("3-registered")
+
+    page.goto(f"/ja/invitation/{tokens.invitation_token(declining)}/decline/")
+    page.get_by_role("button", name="招待を辞退する").click()
+    assert page.locator("h1").inner_text() == "招待を辞退しました"
+    declining.refresh_from_db()
+    assert declining.status == Invitation.Status.DECLINED
+    screenshot("4-declined")
