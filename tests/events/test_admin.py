@@ -116,19 +116,19 @@ def test_registration_status_is_not_editable_in_the_form(organizer_client, demo)
     assert 'name="status"' not in page
 
 
-def test_the_edition_form_refuses_a_capacity_below_the_accepted(rf, organizer):
-    from django.contrib.admin import site
-    from django.core.exceptions import ValidationError
+def test_the_edition_form_refuses_a_capacity_below_the_accepted(organizer_client):
+    from tests.delegates.test_delegations import _posted_back
 
     edition = make_edition(capacity=3, status="registration_open")
     make_registration(edition, status=Registration.Status.ACCEPTED)
     make_registration(edition, status=Registration.Status.ACCEPTED)
-    request = rf.get("/")
-    request.user = organizer
-    form = site._registry[Edition].get_form(request, edition)(instance=edition)
-    form.cleaned_data = {"capacity": 1}
-    with pytest.raises(ValidationError) as refusal:
-        form.clean_capacity()
-    assert refusal.value.messages == ["2 delegates are accepted; the capacity cannot be lower. Cancel or reject first."]
-    form.cleaned_data = {"capacity": 2}
-    assert form.clean_capacity() == 2
+    url = _url(Edition, "change", edition.pk)
+    data = _posted_back(organizer_client.get(url).content.decode(), capacity="1")
+    refused = organizer_client.post(url, data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["capacity"] == [
+        "2 delegates are accepted; the capacity cannot be lower. Cancel or reject first."
+    ]
+    assert organizer_client.post(url, {**data, "capacity": "2"}).status_code == 302
+    edition.refresh_from_db()
+    assert edition.capacity == 2
