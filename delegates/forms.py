@@ -304,6 +304,9 @@ class DelegationMemberForm(forms.Form):
 class DelegationTableForm(forms.Form):
     """Several members at once: a table pasted from a spreadsheet, or a CSV file."""
 
+    # A delegation is tens of people; a longer table is a mistake, and would hold the page long.
+    MAX_ROWS = 300
+
     table = forms.CharField(
         label=_("Paste a table"),
         required=False,
@@ -335,4 +338,9 @@ class DelegationTableForm(forms.Form):
             cleaned["text"] = cleaned["table"]
         elif not self.errors:
             raise forms.ValidationError(_("Paste a table or choose a file."))
+        rows = sum(1 for line in cleaned.get("text", "").splitlines()[1:] if line.strip())
+        if rows > self.MAX_ROWS:
+            raise forms.ValidationError(
+                _("At most %(max)s members at a time; split the table.") % {"max": self.MAX_ROWS}
+            )
         return cleaned

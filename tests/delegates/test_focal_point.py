@@ -234,3 +234,10 @@ def test_a_stale_table_preview_is_purged_from_the_session(client, delegation):
     later = __import__("django.utils.timezone", fromlist=["now"]).now() + __import__("datetime").timedelta(hours=2)
     retention.sessions_purge(now=later)
     assert "delegation_import" not in Session.objects.get().get_decoded()
+
+
+def test_a_table_longer_than_any_delegation_is_refused_with_a_message(client, delegation):
+    table = "email\tfamily_name\n" + "\n".join(f"m{n}@example.tw\tM{n}" for n in range(301))
+    response = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert "一次最多 300 位成員，請分割表格。" in response.content.decode()
+    assert response.context["preview"] is None
