@@ -8,12 +8,13 @@ path are only offered when the path resolves to one of our pages, so a path such
 `//evil.example/` can never come back as a link that leaves the site.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 
 def absolute_url(path):
@@ -47,15 +48,20 @@ def is_local_path(url):
     )
 
 
+# What a path resolves to depends only on the URLconf and the active language (the prefix
+# i18n_patterns matches); every page asks several times (switcher, alternates, canonical),
+# so each process remembers the answers for the paths it has seen, a bounded number.
+@lru_cache(maxsize=4096)
+def _view_name(path, active_language):
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
 def resolves(path):
     """True when the path is one of the site's pages (anything the URLconf would not 404 on)."""
-    if not is_local_path(path):
-        return False
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
+    return is_local_path(path) and _view_name(path, get_language()) is not None
 
 
 # Pages reached through a personal link or by staff: they have no canonical address and
@@ -65,13 +71,18 @@ PRIVATE_VIEWS = {"delegates:confirm", "delegates:manage", "delegates:cancel", "d
 
 def is_public_page(path):
     """True for a page anyone may find and index: ours, and not reached through a personal link."""
-    return resolves(path) and resolve(path).view_name not in PRIVATE_VIEWS
+    return resolves(path) and _view_name(path, get_language()) not in PRIVATE_VIEWS
 
 
 def translated_path(path, language):
     """The same page in another language, or None when the path is not one of ours."""
     if not resolves(path):
         return None
+    return _translated(path, language, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _translated(path, language, active_language):
     url = translate_url(path, language)
     return url if is_local_path(url) else None
 
