@@ -154,6 +154,18 @@ def addressee(person, language):
     return " ".join(part for part in (person.honorific, person.full_name) if part)
 
 
+def _registered_by(registration, kind) -> list[str]:
+    """A member a focal point registered learns who did, before being asked to confirm."""
+    if kind != "confirm" or registration.delegation_id is None or registration.by_invitation:
+        return []
+    return [
+        str(
+            _("The focal point of the delegation “%(delegation)s” has registered you.")
+            % {"delegation": registration.delegation.name}
+        )
+    ]
+
+
 def _reason(registration, kind) -> list[str]:
     """A rejection's reason, as the organizer wrote it on the registration's page."""
     if kind != "rejected":
@@ -191,7 +203,9 @@ def _send(*, to, subject, text, html):
 
 def registration_email_send(*, registration_id: int, kind: str) -> None:
     """One of the workflow's messages (MESSAGES) to one registration."""
-    registration = Registration.objects.select_related("person", "edition__series").get(pk=registration_id)
+    registration = Registration.objects.select_related("person", "edition__series", "delegation").get(
+        pk=registration_id
+    )
     if not registration.email:
         return  # erased since the e-mail was queued
     message = MESSAGES[kind]
@@ -211,7 +225,9 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
             language=language,
             subject=subject,
             greeting=addressee(registration.person, language),
-            paragraphs=[str(paragraph % values) for paragraph in message.paragraphs] + _reason(registration, kind),
+            paragraphs=_registered_by(registration, kind)
+            + [str(paragraph % values) for paragraph in message.paragraphs]
+            + _reason(registration, kind),
             action=str(message.action or ""),
             link=link,
         )

@@ -339,6 +339,8 @@ class DelegationTableForm(forms.Form):
         elif not self.errors:
             raise forms.ValidationError(_("Paste a table or choose a file."))
         rows = sum(1 for line in cleaned.get("text", "").splitlines()[1:] if line.strip())
+        if "text" in cleaned and rows == 0:
+            raise forms.ValidationError(_("The table has no rows below the column names."))
         if rows > self.MAX_ROWS:
             raise forms.ValidationError(
                 _("At most %(max)s members at a time; split the table.") % {"max": self.MAX_ROWS}

@@ -401,7 +401,8 @@ def _run_row(row: ParsedRow, *, edition, user, target: ImportTarget) -> RowResul
                 )
                 result.outcome = Outcome.CREATE
                 result.details = [
-                    _("Invitation e-mailed to this address (%(status)s).") % {"status": invitation.get_status_display()}
+                    _("An invitation with a personal link, for this address (%(status)s).")
+                    % {"status": invitation.get_status_display()}
                 ]
                 return result
             if target.kind == ImportTarget.DELEGATION:

@@ -664,7 +664,10 @@ class Invitation(models.Model):
     def name_for(self, language: str) -> str:
         """Japanese and Chinese readers see the name in native script when the organizers gave one."""
         native = self.prefill.get("native_name", "")
-        return native if native and language != "en" else self.full_name
+        if language == "en":
+            return self.full_name
+        # Japanese and Chinese put the family name first, in Latin letters too.
+        return native or " ".join(part for part in (self.family_name, self.given_name) if part)
 
     @property
     def is_used(self):

@@ -241,3 +241,18 @@ def test_a_table_longer_than_any_delegation_is_refused_with_a_message(client, de
     response = client.post(_url(delegation), {"action": "preview_table", "table": table})
     assert "一次最多 300 位成員，請分割表格。" in response.content.decode()
     assert response.context["preview"] is None
+
+
+def test_a_member_learns_from_the_email_who_registered_them(
+    client, delegation, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url(delegation), _member(1))
+    (mail,) = mailoutbox
+    assert "代表團「臺北市議會」的聯絡窗口已為您報名。" in mail.body
+
+
+def test_a_header_only_table_says_there_are_no_rows(client, delegation):
+    response = client.post(_url(delegation), {"action": "preview_table", "table": "email\tfamily_name\n"})
+    assert "表格在欄位名稱下方沒有任何資料列。" in response.content.decode()
+    assert response.context["preview"] is None

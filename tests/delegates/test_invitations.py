@@ -394,3 +394,12 @@ def test_reminders_every_zero_days_are_refused_on_the_edition():
     edition = make_open_edition(registration_mode=BOTH, invitation_reminder_days=0)
     with pytest.raises(ValidationError):
         edition.full_clean()
+
+
+def test_japanese_readers_see_the_family_name_first_and_no_link_to_a_closed_public_form(client):
+    edition = make_open_edition(registration_mode=INVITATION_ONLY)
+    invitation = make_invitation(edition, family_name="Yamada", given_name="Taro")
+    assert invitation.name_for("ja") == "Yamada Taro" and invitation.name_for("en") == "Taro Yamada"
+    response = client.post(f"/ja/editions/{edition.slug}/register/find/", {"email": "someone@example.org"})
+    register = reverse("delegates:register", kwargs={"edition_slug": edition.slug}).replace("/en/", "/ja/")
+    assert f'href="{register}"' not in response.content.decode()
