@@ -239,11 +239,9 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
 
 def _decline_paragraph(url):
     """(plain, HTML) of the paragraph with the one-click decline link."""
-    text = _("If you cannot come, please tell us with one click: %(link)s")
-    return str(text % {"link": url}), format_html(
-        str(text).replace("%(link)s", "{}"),
-        format_html('<a href="{0}" style="color:#0b5cad;word-break:break-all">{0}</a>', url),
-    )
+    text = str(_("If you cannot come, please tell us with one click: %(link)s"))
+    # The composer's placeholder rendering makes the link a real one in HTML.
+    return text % {"link": url}, _html_with_links(text.replace("%(link)s", "{link}"), {"link": url})
 
 
 def invitation_email_send(*, invitation_id: int, kind: str) -> None:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -1431,17 +1431,21 @@ def _reminder_due(invitation: Invitation, now: datetime) -> bool:
         return False
     if invitation.reminders_sent >= edition.invitation_reminders_max:
         return False
-    if _existing_registration(edition, invitation.email) is not None:
-        return False  # registered through another door (the public form, a focal point)
     last_contact = max(filter(None, [invitation.sent_at, invitation.last_reminded_at]))
     return last_contact + timedelta(days=edition.invitation_reminder_days) <= now
 
 
 def invitations_due_for_reminder(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
+    # Addresses registered through another door are left out here in one query; the
+    # rest of the rule (_reminder_due) is decided per invitation, again under its lock.
+    registered = Registration.objects.filter(edition=OuterRef("edition"), email__iexact=OuterRef("email")).exclude(
+        status=Status.CANCELLED
+    )
     candidates = (
         Invitation.objects.awaiting_answer()
         .filter(edition__invitation_reminder_days__isnull=False, expires_at__gt=now)
+        .exclude(Exists(registered))
         .select_related("edition")
     )
     return [invitation.pk for invitation in candidates.iterator(chunk_size=500) if _reminder_due(invitation, now)]
@@ -1474,6 +1478,8 @@ def invitations_remind_and_expire(now: datetime | None = None) -> dict[str, int]
             )
             if invitation is None or not _reminder_due(invitation, now):
                 continue
+            if _existing_registration(invitation.edition, invitation.email) is not None:
+                continue  # registered through another door (the public form, a focal point) meanwhile
             invitation.reminders_sent += 1
             invitation.last_reminded_at = now
             invitation.save(update_fields=["reminders_sent", "last_reminded_at"])

@@ -46,7 +46,8 @@ def _closed(request, edition):
 
 
 def _from_link(read_token):
-    """Views behind a signed link get the registration; a forged or expired link gets a clear page."""
+    """Views behind a signed link get what it opens (a registration, an invitation); a forged
+    or expired link gets a clear page, offering a new link only for a registration."""
 
     def decorator(view):
         @wraps(view)
@@ -363,29 +364,22 @@ def _delegation_post(request, delegation):
     return None
 
 
-def _invitation_or_error_page(request, token):
-    """(invitation, None), or (None, the page that says why the link cannot be used)."""
-    try:
-        invitation = tokens.invitation_from_token(token)
-    except tokens.InvalidToken as error:
-        return None, render(request, "delegates/link_invalid.html", {"error": error, "edition": None}, status=400)
-    return invitation, None
-
-
-@never_cache
-@rate_limit("invitation")
-def invitation(request, token):
-    """The invitee's personal link: the registration form pre-filled, for the invited address."""
-    invitation, error_page = _invitation_or_error_page(request, token)
-    if error_page:
-        return error_page
-    edition = _edition(invitation.edition.slug)
-    context = {
+def _invitation_context(invitation, token, edition):
+    language = get_language()
+    return {
         "invitation": invitation,
         "edition": edition,
         "token": token,
-        "name": in_reader_script(invitation.name_for(get_language()), get_language()),
+        "name": in_reader_script(invitation.name_for(language), language),
     }
+
+
+@rate_limit("invitation")
+@_from_link(tokens.invitation_from_token)
+def invitation(request, invitation, token):
+    """The invitee's personal link: the registration form pre-filled, for the invited address."""
+    edition = _edition(invitation.edition.slug)
+    context = _invitation_context(invitation, token, edition)
     if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if not edition.is_registration_open():
@@ -414,19 +408,11 @@ def invitation(request, token):
     return render(request, "delegates/invitation.html", context)
 
 
-@never_cache
 @rate_limit("invitation")
-def invitation_decline(request, token):
+@_from_link(tokens.invitation_from_token)
+def invitation_decline(request, invitation, token):
     """Declining takes one button: the link only shows it, since mail scanners open links."""
-    invitation, error_page = _invitation_or_error_page(request, token)
-    if error_page:
-        return error_page
-    context = {
-        "invitation": invitation,
-        "edition": invitation.edition,
-        "token": token,
-        "name": in_reader_script(invitation.name_for(get_language()), get_language()),
-    }
+    context = _invitation_context(invitation, token, invitation.edition)
     if invitation.is_used:
         return render(request, "delegates/invitation_answered.html", context)
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
-from ..models import Invitation, InvitationEvent
+from ..models import Delegation, Invitation, InvitationEvent
 from .registrations import ReadOnlyInline
 
 
@@ -101,7 +101,11 @@ class InvitationAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = InvitationAddForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "delegation" in form.base_fields:
+            # Only the invitation's own edition's delegations can be chosen.
+            form.base_fields["delegation"].queryset = Delegation.objects.filter(edition=obj.edition_id)
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -145,9 +149,6 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            if obj.delegation_id and obj.delegation.edition_id != obj.edition_id:
-                self.message_user(request, services.WrongEditionDelegation().message, messages.ERROR)
-                return
             obj.save()
             return
         try:

@@ -206,3 +206,24 @@ def test_the_delegations_page_links_to_inviting_its_members(organizer_client, ed
     form = organizer_client.get(UPLOAD, {"action": "invite", "edition": edition.pk, "delegation": delegation.pk})
     bound = form.context["form"]
     assert (bound["action"].value(), bound["delegation"].value()) == ("invite", str(delegation.pk))
+
+
+def test_the_change_form_offers_only_the_invitations_own_editions_delegations(organizer_client, edition):
+    invitation = make_invitation(edition)
+    other = make_open_edition(registration_mode=Edition.RegistrationMode.BOTH)
+    elsewhere = Delegation.objects.create(edition=other, name_en="Elsewhere", side=Side.JAPAN)
+    url = reverse("admin:delegates_invitation_change", args=[invitation.pk])
+    response = organizer_client.post(
+        url,
+        {
+            "delegation": elsewhere.pk,
+            "language": "en",
+            "participation": "member",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["delegation"]
+    invitation.refresh_from_db()
+    assert invitation.delegation is None
