@@ -208,13 +208,21 @@ class RegistrationQuerySet(models.QuerySet):
         """Registrations that use up capacity."""
         return self.filter(status__in=Registration.PLACE_HOLDING_STATUSES)
 
-    def availability(self, edition):
-        """How full the edition is, in one query: what the public sees before registering."""
-        counts = self.filter(edition=edition).aggregate(
+    def _place_counts(self):
+        return self.aggregate(
             taken=Count("pk", filter=Q(status__in=Registration.PLACE_HOLDING_STATUSES)),
             waiting=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
         )
-        return Availability(capacity=edition.capacity, taken=counts["taken"], waiting=counts["waiting"])
+
+    def availability(self, edition):
+        """How full the edition is, in one query: what the public sees before registering."""
+        return Availability(capacity=edition.capacity, **self.filter(edition=edition)._place_counts())
+
+    def place_figures(self, edition_slug):
+        """(places taken, people waiting) of the edition with this slug, in one query, without
+        reading the edition: what a stored registration form page is keyed by."""
+        counts = self.filter(edition__slug=edition_slug)._place_counts()
+        return counts["taken"], counts["waiting"]
 
 
 @dataclass(frozen=True)

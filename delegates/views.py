@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from events.models import Edition
+from events.page_cache import blank_form_page, shareable_form_page
 from events.scripts import in_reader_script
 
 from . import imports, services, tokens
@@ -67,6 +69,7 @@ def _from_link(read_token):
 
 @never_cache
 @rate_limit("register")
+@blank_form_page(lambda edition_slug: Registration.objects.place_figures(edition_slug))
 def register(request, edition_slug):
     edition = _edition(edition_slug)
     if not edition.is_registration_open():
@@ -87,7 +90,11 @@ def register(request, edition_slug):
             return _closed(request, edition)
         return redirect("delegates:registered", edition_slug=edition.slug)
     context = {"edition": edition, "form": form, "availability": Registration.objects.availability(edition)}
-    return render(request, "delegates/register.html", context)
+    response = TemplateResponse(request, "delegates/register.html", context)
+    if not form.is_bound:
+        # Registration day's most asked page: the same for everyone until the window closes.
+        shareable_form_page(response, until=edition.registration_closes_at)
+    return response
 
 
 def registered(request, edition_slug):

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -231,6 +233,61 @@ def cached_public_page(view=None, *, edition_kwarg=None):
         return response
 
     return wrapper
+
+
+# --- Blank form pages --------------------------------------------------------------------
+
+# Stands where each visitor's CSRF token goes (letters and dashes: HTML escaping keeps it).
+CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder-5b0e9d"
+
+
+def shareable_form_page(response, *, until=None):
+    """Mark a blank form page (an unrendered TemplateResponse) as the same for every visitor
+    but the CSRF token, until `until` (when the form stops being offered; None: no end)."""
+    response.shareable_form_page = True
+    response.shareable_until = until
+    return response
+
+
+def blank_form_page(figures):
+    """Serve a blank form page from the shared cache, each visitor with their own CSRF token.
+
+    The page is stored once, with a placeholder where the token goes, under the content
+    version, the language, the path and `figures(**kwargs)`: what else the page shows that
+    changes without a content change (an edition's free places and waiting list). The view
+    decides what may be stored, with `shareable_form_page`; a visitor with a session, a
+    query string or a post always gets the view itself.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, **kwargs):
+            if request.method != "GET" or request.GET or _has_personal_state(request):
+                return view(request, **kwargs)
+            path = hashlib.sha256(request.path.encode()).hexdigest()
+            figures_shown = ".".join(str(figure) for figure in figures(**kwargs))
+            key = f"form-page:{content_version()}:{get_language()}:{path}:{figures_shown}"
+            stored = cache.get(key)
+            if stored is None:
+                response = view(request, **kwargs)
+                if response.status_code != 200 or not getattr(response, "shareable_form_page", False):
+                    return response
+                response.context_data["csrf_token"] = CSRF_TOKEN_PLACEHOLDER
+                response.render()
+                until = response.shareable_until
+                stored = (response.content.decode(response.charset), response["Content-Type"], until)
+                timeout = PAGE_TIMEOUT if until is None else min(PAGE_TIMEOUT, (until - timezone.now()).total_seconds())
+                if timeout >= 1:
+                    cache.set(key, stored, int(timeout))
+            content, content_type, until = stored
+            if until is not None and timezone.now() >= until:
+                # Stored just before the form stopped being offered: the view says why.
+                return view(request, **kwargs)
+            return HttpResponse(content.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)), content_type=content_type)
+
+        return wrapper
+
+    return decorator
 
 
 class PrivateByDefaultMiddleware:

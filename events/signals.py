@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from delegates.models import Person, Registration
+from delegates.models import Person, Question, Registration
 
 from .models import Edition, FollowUp, Resolution, Series, Session, Speech, Topic
 from .page_cache import content_changed, edition_fingerprint_key, edition_registrations_changed
@@ -149,6 +149,9 @@ def connect():
     for model in PUBLIC_RECORD:
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+    # Not on the public pages, but on the registration form, which is stored like them.
+    post_save.connect(_content_changed, sender=Question, dispatch_uid="page-cache-save-Question")
+    post_delete.connect(_content_changed, sender=Question, dispatch_uid="page-cache-delete-Question")
     for through in (Speech.topics.through, Resolution.topics.through, Resolution.sponsors.through):
         m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"page-cache-m2m-{through.__name__}")
     pre_save.connect(_person_before, sender=Person, dispatch_uid="page-cache-person-before-save")
