@@ -265,7 +265,10 @@ def _lock(registration: Registration) -> Edition:
     wait for each other's second lock.
     """
     edition = Edition.objects.select_for_update().select_related("series").get(pk=registration.edition_id)
-    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    # With its person (not locked): the side's quota and the history read it.
+    registration.refresh_from_db(
+        from_queryset=Registration.objects.select_for_update(of=("self",)).select_related("person")
+    )
     registration.edition = edition
     return edition
 
@@ -290,7 +293,7 @@ def _place_refusal(registration: Registration, edition: Edition) -> Registration
     if not edition.count_accompanying and registration.participation in ACCOMPANYING:
         return None
     counted = _counted(edition).exclude(pk=registration.pk)
-    side = Person.objects.filter(pk=registration.person_id).values_list("side", flat=True).first()
+    side = registration.person.side
     figures = counted.aggregate(
         taken=Count("pk"),
         invited=Count("pk", filter=Q(by_invitation=True)),
@@ -342,6 +345,8 @@ def _transition(registration, to_status, *, actor, user=None, note="") -> None:
     _check_transition(registration, to_status)
     registration.status = to_status
     registration.status_changed_at = timezone.now()
+    # Read by the page cache's signal: whether the public figures moved needs no query then.
+    registration.status_before_save = from_status
     registration.save(update_fields=["status", "status_changed_at", "confirmed_at"])
     RegistrationStatusChange.objects.create(
         registration=registration,
@@ -356,7 +361,7 @@ def _transition(registration, to_status, *, actor, user=None, note="") -> None:
 def _promote_waitlisted(edition: Edition, *, actor, user=None) -> list[Registration]:
     """Give free places to the waiting list, first in line first. The edition must be locked."""
     promoted = []
-    waiting = Registration.objects.for_edition(edition).waitlisted().select_related("delegation")
+    waiting = Registration.objects.for_edition(edition).waitlisted().select_related("delegation", "person")
     for registration in waiting.select_for_update(of=("self",)):
         refusal = _place_refusal(registration, edition)
         if refusal is not None:
@@ -387,7 +392,7 @@ def _someone_waits_for(registration: Registration, edition: Edition) -> bool:
         waiting = waiting.filter(delegation_id=registration.delegation_id)
     # Places go to the waiting list as soon as they free up, so one that could take this place
     # would be at the front: a look at the first few is enough, and keeps confirming cheap.
-    return any(_place_refusal(other, edition) is None for other in waiting.select_related("delegation")[:20])
+    return any(_place_refusal(other, edition) is None for other in waiting.select_related("delegation", "person")[:20])
 
 
 def _unique_person_slug(family_name: str, given_name: str) -> str:
@@ -858,7 +863,10 @@ def registration_update_details(
     """The delegate corrects their details from the self-service page, or an organizer's import
     updates them. A delegate gets PublicDetailsLocked or WithdrawnFromPublic, and nothing
     changes, for a field that is no longer theirs to change (person_locked_fields)."""
-    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    # With its person (not locked): the side's quota and the history read it.
+    registration.refresh_from_db(
+        from_queryset=Registration.objects.select_for_update(of=("self",)).select_related("person")
+    )
     if not registration.is_active:
         raise RegistrationLocked
     # Read afresh: an organizer may have accepted or withdrawn them since the page was loaded.

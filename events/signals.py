@@ -97,6 +97,10 @@ def _figures_committed(edition_id, person_id, slug):
     if cache.get(key) == figures:
         return
     cache.set(key, figures, timeout=None)
+    _figures_changed(edition_id, person_id, slug)
+
+
+def _figures_changed(edition_id, person_id, slug):
     slug = slug or Edition.objects.filter(pk=edition_id).values_list("slug", flat=True).first()
     if slug is not None:
         edition_registrations_changed(slug)
@@ -109,6 +113,12 @@ def _figures_committed(edition_id, person_id, slug):
 FIGURE_FIELDS = frozenset({"status", "edition", "edition_id", "person", "person_id"})
 
 
+def _figures_moved(edition_id, person_id, slug):
+    # Someone joined or left the accepted delegates: the figures changed, no need to count.
+    cache.delete(edition_fingerprint_key(edition_id))
+    _figures_changed(edition_id, person_id, slug)
+
+
 def _check_figures_after_commit(edition_id, person_id, slug=None):
     # Compared once the change commits, outside the transaction and its edition lock; a
     # page rendered from the old rows meanwhile is stored under the old version.
@@ -117,6 +127,8 @@ def _check_figures_after_commit(edition_id, person_id, slug=None):
 
 # A consenting person becomes public, or stops being public, through a registration that is
 # accepted and confirmed (Person.objects.public()); these saves may change that.
+# What a status change through the services saves.
+TRANSITION_FIELDS = frozenset({"status", "status_changed_at", "confirmed_at"})
 PUBLICITY_FIELDS = frozenset({"status", "confirmed_at", "person", "person_id"})
 
 
@@ -136,6 +148,15 @@ def _registration_saved(sender, instance, created, update_fields=None, **kwargs)
     if created and instance.status != Registration.Status.ACCEPTED:
         return
     if update_fields is not None and not FIGURE_FIELDS & set(update_fields):
+        return
+    before = instance.__dict__.pop("status_before_save", None)
+    if before is not None and update_fields is not None and set(update_fields) <= TRANSITION_FIELDS:
+        # A status change through the services, which say what it was before.
+        accepted = Registration.Status.ACCEPTED
+        if (before == accepted) != (instance.status == accepted):
+            transaction.on_commit(
+                partial(_figures_moved, instance.edition_id, instance.person_id, _edition_slug(instance))
+            )
         return
     _check_figures_after_commit(instance.edition_id, instance.person_id, _edition_slug(instance))
 

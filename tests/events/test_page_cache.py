@@ -168,3 +168,36 @@ def test_a_private_delegate_confirming_leaves_the_site_cached(open_edition):
     cache.set(CONTENT_VERSION_KEY, 1, timeout=None)
     registration_confirm(registration=registration)
     assert cache.get(CONTENT_VERSION_KEY) == 1
+
+
+def test_joining_the_waiting_list_moves_no_version_and_counts_nothing(
+    open_edition, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    open_edition.capacity = 1
+    open_edition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_confirm(registration=register_delegate(open_edition))  # takes the place
+    version = cache.get(edition_version_key(open_edition.slug))
+    registration = register_delegate(open_edition)
+    with django_capture_on_commit_callbacks() as callbacks:
+        registration_confirm(registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.WAITLISTED
+    # Only the confirmation e-mail waits for the commit: no figures are counted.
+    assert len(callbacks) == 1
+    for callback in callbacks:
+        callback()
+    assert cache.get(edition_version_key(open_edition.slug)) == version
+
+
+def test_an_accepted_delegate_cancelling_moves_the_editions_version(open_edition, django_capture_on_commit_callbacks):
+    from delegates.services import registration_cancel
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_delegate(open_edition)
+        registration_confirm(registration=registration)
+    version = cache.get(edition_version_key(open_edition.slug))
+    registration.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, actor="delegate")
+    assert cache.get(edition_version_key(open_edition.slug)) > version
