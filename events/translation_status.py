@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
+from .choices import ChoiceLabels
+
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 TRANSLATED_LANGUAGES = [code for code in settings.MODELTRANSLATION_LANGUAGES if code != SOURCE_LANGUAGE]
 
@@ -126,8 +128,9 @@ def sources_with_copies_stale(obj, fields) -> dict:
     return sources
 
 
-class TranslationTracked(models.Model):
-    """Content whose translations are tracked against their English source."""
+class TranslationTracked(ChoiceLabels):
+    """Content whose translations are tracked against their English source (and whose choice
+    labels are translated once per language: see events.choices)."""
 
     translation_sources = models.JSONField(_("translation sources"), default=dict, blank=True, editable=False)
 

@@ -14,7 +14,6 @@ from django.utils.translation import get_language, get_language_info, gettext, p
 from modeltranslation.utils import build_localized_fieldname
 
 from events import links as links_module
-from events.models import Resolution, Speech
 from events.scripts import in_reader_script
 from events.translation_status import State, translation_state
 
@@ -197,23 +196,17 @@ def status_badge(status, label):
 
 
 # The lists of speeches and resolutions are the public pages' longest parts (an edition shows
-# every one of its speeches and resolutions): rendered here, a row costs a fifth of what the
+# every one of its speeches and resolutions): rendered here, a row costs a fraction of what the
 # same markup costs as an included template.
 
 VISIBLE_DELIVERY_MODES = ("video_message", "written_message")
-
-
-def _choice_labels(model, field):
-    """A choice field's labels in the active language, looked up once per list: get_FOO_display()
-    builds the choices anew and translates on every row."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 def _edition_label(edition):
     return format_html("{} · {} {}", edition.ordinal_label, content(edition, "host_city"), edition.year)
 
 
-def _speech_meta(speech, show_edition, delivery_labels):
+def _speech_meta(speech, show_edition):
     parts = [_edition_label(speech.edition)] if show_edition else []
     speaker = speech.speaker
     if speaker is not None and speaker.is_public:
@@ -221,7 +214,7 @@ def _speech_meta(speech, show_edition, delivery_labels):
     if speech.delivery_mode in VISIBLE_DELIVERY_MODES:
         parts.append(
             format_html(
-                '<span class="badge badge-{}">{}</span>', speech.delivery_mode, delivery_labels[speech.delivery_mode]
+                '<span class="badge badge-{}">{}</span>', speech.delivery_mode, speech.get_delivery_mode_display()
             )
         )
     return mark_safe(" · ".join(parts))  # noqa: S308 (each part is escaped above)
@@ -231,12 +224,11 @@ def _speech_meta(speech, show_edition, delivery_labels):
 def speech_items(speeches, show_edition=False):
     """The speeches as a list: title, then the edition (when asked), the speaker (when public)
     and how it was delivered when not in person."""
-    delivery_labels = _choice_labels(Speech, "delivery_mode")
     rows = format_html_join(
         "\n",
         '    <li>\n      <a href="{}">{}</a>\n      <p class="meta">{}</p>\n    </li>',
         (
-            (speech.get_absolute_url(), content(speech, "title"), _speech_meta(speech, show_edition, delivery_labels))
+            (speech.get_absolute_url(), content(speech, "title"), _speech_meta(speech, show_edition))
             for speech in speeches
         ),
     )
@@ -248,7 +240,6 @@ def resolution_items(resolutions, show_edition=False):
     """The resolutions as a list: number and title (after the edition, when asked), kind and status."""
     number_label = gettext("No. %(number)s")
     separator = pgettext("between a number and a title", ": ")
-    kind_labels, status_labels = _choice_labels(Resolution, "kind"), _choice_labels(Resolution, "status")
     rows = []
     for resolution in resolutions:
         edition_prefix, place = "", ""
@@ -263,9 +254,9 @@ def resolution_items(resolutions, show_edition=False):
                 number_label % {"number": resolution.number},
                 separator,
                 content(resolution, "title"),
-                kind_labels[resolution.kind],
+                resolution.get_kind_display(),
                 place,
-                status_badge(resolution.status, status_labels[resolution.status]),
+                status_badge(resolution.status, resolution.get_status_display()),
             )
         )
     items = format_html_join(
