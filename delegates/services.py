@@ -292,8 +292,13 @@ def _place_refusal(registration: Registration, edition: Edition) -> Registration
     The edition must be locked: every one of these is decided under that one lock."""
     if not edition.count_accompanying and registration.participation in ACCOMPANYING:
         return None
-    counted = _counted(edition).exclude(pk=registration.pk)
     side = registration.person.side
+    side_quota = edition.side_quota(side)
+    delegation = registration.delegation if registration.delegation_id else None
+    delegation_quota = delegation.quota if delegation is not None else None
+    if edition.capacity is None and side_quota is None and delegation_quota is None:
+        return None  # nothing limits the place: no need to count
+    counted = _counted(edition).exclude(pk=registration.pk)
     figures = counted.aggregate(
         taken=Count("pk"),
         invited=Count("pk", filter=Q(by_invitation=True)),
@@ -306,11 +311,9 @@ def _place_refusal(registration: Registration, edition: Edition) -> Registration
         )
         if figures["taken"] + reserved >= edition.capacity:
             return EditionFull()
-    side_quota = edition.side_quota(side)
     if side_quota is not None and figures["side"] >= side_quota:
         return SideQuotaFull(side)
-    delegation = registration.delegation if registration.delegation_id else None
-    if delegation is not None and delegation.quota is not None and figures["delegation"] >= delegation.quota:
+    if delegation_quota is not None and figures["delegation"] >= delegation_quota:
         return DelegationQuotaFull(delegation)
     return None
 

@@ -104,8 +104,10 @@ def _figures_changed(edition_id, person_id, slug):
     slug = slug or Edition.objects.filter(pk=edition_id).values_list("slug", flat=True).first()
     if slug is not None:
         edition_registrations_changed(slug)
-    # A public person's page lists the editions they take part in.
-    if Person.objects.public().filter(pk=person_id).exists():
+    # A public person's page lists the editions they take part in. Only public figures and
+    # people who agreed to be listed can be public (a superset of Person.objects.public(),
+    # and a much cheaper query on registration day, when nearly nobody is either).
+    if Person.objects.filter(Q(is_public_figure=True) | Q(listed_publicly=True), pk=person_id).exists():
         content_changed()
 
 
