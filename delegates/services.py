@@ -866,10 +866,7 @@ def registration_update_details(
     """The delegate corrects their details from the self-service page, or an organizer's import
     updates them. A delegate gets PublicDetailsLocked or WithdrawnFromPublic, and nothing
     changes, for a field that is no longer theirs to change (person_locked_fields)."""
-    # With its person (not locked): the side's quota and the history read it.
-    registration.refresh_from_db(
-        from_queryset=Registration.objects.select_for_update(of=("self",)).select_related("person")
-    )
+    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
     if not registration.is_active:
         raise RegistrationLocked
     # Read afresh: an organizer may have accepted or withdrawn them since the page was loaded.

@@ -265,8 +265,9 @@ def blank_form_page(figures):
             if request.method != "GET" or request.GET or _has_personal_state(request):
                 return view(request, **kwargs)
             path = hashlib.sha256(request.path.encode()).hexdigest()
-            figures_shown = ".".join(str(figure) for figure in figures(**kwargs))
-            key = f"form-page:{content_version()}:{get_language()}:{path}:{figures_shown}"
+            shown = figures(**kwargs)
+            figures_key = ".".join(str(figure) for figure in shown)
+            key = f"{PAGE_KEY_MARK}form:{content_version()}:{get_language()}:{path}:{figures_key}"
             stored = cache.get(key)
             if stored is None:
                 response = view(request, **kwargs)
@@ -277,7 +278,9 @@ def blank_form_page(figures):
                 until = response.shareable_until
                 stored = (response.content.decode(response.charset), response["Content-Type"], until)
                 timeout = PAGE_TIMEOUT if until is None else min(PAGE_TIMEOUT, (until - timezone.now()).total_seconds())
-                if timeout >= 1:
+                # Stored only if the figures did not move while the page rendered: it would
+                # show other figures than its key says.
+                if timeout >= 1 and figures(**kwargs) == shown:
                     cache.set(key, stored, int(timeout))
             content, content_type, until = stored
             if until is not None and timezone.now() >= until:

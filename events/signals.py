@@ -7,9 +7,11 @@
 - A registration of someone who agreed to be listed moves it too: accepting and confirming
   is what makes them public (Person.objects.public()).
 - Otherwise a registration moves only its edition's version, and only when the figures the edition
-  page shows (accepted delegates by side and category) differ once it commits. If those
-  figures changed for a public person, the content version moves too: their page lists
-  the editions they take part in.
+  page shows (accepted delegates by side and category, and how many wait for a place)
+  differ once it commits. If those figures changed for a public person, the content version
+  moves too: their page lists the editions they take part in.
+- A registration form question moves the content version: the blank registration form is
+  stored like the public pages (events.page_cache.blank_form_page).
 
 Content changes invalidate at once (inside the transaction, so the writer's own next page
 is fresh) and again after the commit: a page rendered between the first one and the commit
@@ -58,7 +60,10 @@ def _person_after(sender, instance, created, update_fields=None, **kwargs):
     # Whoever was shown before changes a public page; so does whoever may be shown now. The
     # flags stand in for the query (a superset of Person.objects.public()), keeping the
     # registration form's new, private people free of extra SQL.
-    if instance._shown_publicly_before or instance.listed_publicly or instance.is_public_figure:
+    # A new person cannot be public through a registration yet (none is accepted): on
+    # registration day, ticking "list me publicly" leaves the site cached.
+    may_be_shown_now = instance.is_public_figure or (instance.listed_publicly and not created)
+    if instance._shown_publicly_before or may_be_shown_now:
         _content_changed()
     # The delegation figures count people by side and category.
     if not created and (update_fields is None or {"side", "category"} & set(update_fields)):
@@ -77,13 +82,14 @@ def _person_deleted(sender, instance, **kwargs):
 def registration_fingerprint(edition_id):
     """What the edition's public page shows of its registrations; a change here, and only
     here, invalidates that page."""
-    return sorted(
+    accepted = sorted(
         Registration.objects.accepted()
         .filter(edition_id=edition_id)
         .values_list("person__side", "person__category")
         .annotate(count=Count("pk"))
         .order_by()
     )
+    return accepted, Registration.objects.filter(edition_id=edition_id).waitlisted().order_by().count()
 
 
 def _edition_slug(registration):
@@ -129,6 +135,8 @@ def _check_figures_after_commit(edition_id, person_id, slug=None):
 
 # A consenting person becomes public, or stops being public, through a registration that is
 # accepted and confirmed (Person.objects.public()); these saves may change that.
+# The statuses the edition page counts.
+SHOWN_STATUSES = frozenset({Registration.Status.ACCEPTED, Registration.Status.WAITLISTED})
 # What a status change through the services saves.
 TRANSITION_FIELDS = frozenset({"status", "status_changed_at", "confirmed_at"})
 PUBLICITY_FIELDS = frozenset({"status", "confirmed_at", "person", "person_id"})
@@ -153,9 +161,9 @@ def _registration_saved(sender, instance, created, update_fields=None, **kwargs)
         return
     before = instance.__dict__.pop("status_before_save", None)
     if before is not None and update_fields is not None and set(update_fields) <= TRANSITION_FIELDS:
-        # A status change through the services, which say what it was before.
-        accepted = Registration.Status.ACCEPTED
-        if (before == accepted) != (instance.status == accepted):
+        # A status change through the services, which say what it was before: the figures
+        # move when someone joins or leaves the accepted delegates or the waiting list.
+        if {before, instance.status} & SHOWN_STATUSES and before != instance.status:
             transaction.on_commit(
                 partial(_figures_moved, instance.edition_id, instance.person_id, _edition_slug(instance))
             )

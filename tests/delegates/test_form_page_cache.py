@@ -112,3 +112,22 @@ def test_a_form_with_errors_and_a_query_string_are_never_stored(client):
     page = client.get(register_url(edition)).content.decode()
     assert "errorlist" not in page and "not an address" not in page
     assert client.get(register_url(edition) + "?utm=x").status_code == 200
+
+
+def test_a_page_rendered_while_the_figures_moved_is_not_stored(client):
+    edition = make_open_edition(capacity=10)
+    with mock.patch.object(Registration.objects, "place_figures", side_effect=[(0, 0), (1, 0)]):
+        client.get(register_url(edition))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(register_url(edition))
+    assert len(queries) > 1  # rendered again: nothing was stored under figures it did not show
+
+
+def test_a_visitor_with_a_session_gets_the_form_itself(client, django_user_model):
+    edition = make_open_edition()
+    client.force_login(django_user_model.objects.create_user("organizer"))
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(register_url(edition))
+        assert response.status_code == 200 and 'name="csrfmiddlewaretoken"' in response.content.decode()
+        assert len(queries) > 1

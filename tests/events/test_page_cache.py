@@ -170,24 +170,41 @@ def test_a_private_delegate_confirming_leaves_the_site_cached(open_edition):
     assert cache.get(CONTENT_VERSION_KEY) == 1
 
 
-def test_joining_the_waiting_list_moves_no_version_and_counts_nothing(
-    open_edition, django_capture_on_commit_callbacks, django_assert_num_queries
-):
-    open_edition.capacity = 1
+def test_awaiting_approval_moves_no_version_and_counts_nothing(open_edition, django_capture_on_commit_callbacks):
+    open_edition.requires_approval = True
     open_edition.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        registration_confirm(registration=register_delegate(open_edition))  # takes the place
     version = cache.get(edition_version_key(open_edition.slug))
     registration = register_delegate(open_edition)
     with django_capture_on_commit_callbacks() as callbacks:
         registration_confirm(registration=registration)
     registration.refresh_from_db()
-    assert registration.status == Registration.Status.WAITLISTED
-    # Only the confirmation e-mail waits for the commit: no figures are counted.
+    assert registration.status == Registration.Status.PENDING
+    # Only the "received" e-mail waits for the commit: no figures are counted.
     assert len(callbacks) == 1
     for callback in callbacks:
         callback()
     assert cache.get(edition_version_key(open_edition.slug)) == version
+
+
+def test_joining_the_waiting_list_shows_on_the_edition_page_at_once(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    open_edition.capacity = 1
+    open_edition.save()
+    page = _url("events:edition_detail", slug=open_edition.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_confirm(registration=register_delegate(open_edition))  # takes the place
+    assert "0 people are on the waiting list now." in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_confirm(registration=register_delegate(open_edition))
+    assert "1 person is on the waiting list now." in client.get(page).content.decode()
+
+
+def test_a_new_registrant_who_agrees_to_be_listed_leaves_the_site_cached(open_edition):
+    cache.set(CONTENT_VERSION_KEY, 1, timeout=None)
+    register_delegate(open_edition, listed_publicly="on")
+    assert Registration.objects.get(edition=open_edition).person.listed_publicly
+    assert cache.get(CONTENT_VERSION_KEY) == 1
 
 
 def test_an_accepted_delegate_cancelling_moves_the_editions_version(open_edition, django_capture_on_commit_callbacks):
