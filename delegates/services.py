@@ -1142,7 +1142,9 @@ def delegation_send_focal_point_link(*, delegation: Delegation) -> None:
     send_email.enqueue(kind="focal_point", delegation_id=delegation.pk, language=language)
 
 
-def _member(delegation: Delegation, registration_id) -> Registration:
+def delegation_member(*, delegation: Delegation, registration_id) -> Registration:
+    """One of the delegation's registrations, by the id a focal point's page posts; NotAMember
+    for anything else (another delegation's, a forged or malformed id)."""
     if not str(registration_id or "").isdigit():
         raise NotAMember
     registration = Registration.objects.filter(pk=int(registration_id), delegation=delegation).first()
@@ -1153,7 +1155,9 @@ def _member(delegation: Delegation, registration_id) -> Registration:
 
 def delegation_member_cancel(*, delegation: Delegation, registration_id) -> Registration:
     """The focal point cancels a member's registration; a place it held goes to the waiting list."""
-    return registration_cancel(registration=_member(delegation, registration_id), actor=Actor.DELEGATE)
+    return registration_cancel(
+        registration=delegation_member(delegation=delegation, registration_id=registration_id), actor=Actor.DELEGATE
+    )
 
 
 def delegation_member_change(*, delegation: Delegation, registration_id, participation: str) -> Registration:
@@ -1162,7 +1166,7 @@ def delegation_member_change(*, delegation: Delegation, registration_id, partici
     details are theirs to correct, from their link."""
     if participation not in Participation.values:
         raise NotAMember
-    registration = _member(delegation, registration_id)
+    registration = delegation_member(delegation=delegation, registration_id=registration_id)
     return registration_assign(
         registration=registration,
         delegation=delegation,
@@ -1173,7 +1177,7 @@ def delegation_member_change(*, delegation: Delegation, registration_id, partici
 
 def delegation_member_resend(*, delegation: Delegation, registration_id) -> None:
     """The member's link again: the confirmation while unconfirmed, else their own page's."""
-    registration = _member(delegation, registration_id)
+    registration = delegation_member(delegation=delegation, registration_id=registration_id)
     if registration.status == Status.UNCONFIRMED:
         registration_resend_confirmation(registration=registration)
     else:

@@ -246,7 +246,7 @@ def delegation(request, token):
         delegation = tokens.delegation_from_token(token)
     except tokens.InvalidToken as error:
         return render(request, "delegates/link_invalid.html", {"error": error, "edition": None}, status=400)
-    form, table_form, preview = DelegationMemberForm(), DelegationTableForm(), None
+    form, table_form, preview, cancelling = DelegationMemberForm(), DelegationTableForm(), None, None
     if request.method == "POST":
         if limit_exceeded("focal_point", f"delegation-{delegation.pk}"):
             _allowed, window = settings.RATE_LIMITS["focal_point"]
@@ -258,6 +258,15 @@ def delegation(request, token):
         elif action == "import_table":
             _delegation_table_import(request, delegation)
             return redirect("delegates:delegation", token=token)
+        elif action == "cancel" and request.POST.get("confirmed") != "yes":
+            # One click must not cancel a member: the page asks first, naming them.
+            try:
+                cancelling = services.delegation_member(
+                    delegation=delegation, registration_id=request.POST.get("member")
+                )
+            except services.RegistrationError as refusal:
+                messages.error(request, refusal.message)
+                return redirect("delegates:delegation", token=token)
         else:
             form = _delegation_post(request, delegation)
             if form is None:
@@ -271,6 +280,7 @@ def delegation(request, token):
         "form": form,
         "table_form": table_form,
         "preview": preview,
+        "cancelling": cancelling,
         "table_columns": imports.DELEGATION_COLUMNS,
         "participation_choices": Participation.choices,
         "registration_open": delegation.edition.is_registration_open(),

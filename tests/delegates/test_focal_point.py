@@ -110,8 +110,21 @@ def test_a_focal_point_cancels_and_resends_only_for_their_own_members(client, de
     assert "此報名不屬於您的代表團。" in response.content.decode()
     outsider.refresh_from_db()
     assert outsider.status != "cancelled"
+    confirmed = client.post(
+        _url(delegation), {"action": "cancel", "member": outsider.pk, "confirmed": "yes"}, follow=True
+    )
+    assert "此報名不屬於您的代表團。" in confirmed.content.decode()
+    outsider.refresh_from_db()
+    assert outsider.status != "cancelled"
     client.post(_url(delegation), {"action": "resend", "member": member.pk})
-    client.post(_url(delegation), {"action": "cancel", "member": member.pk})
+    # The button asks first, naming the member; nothing is cancelled until the focal point says yes.
+    asked = client.post(_url(delegation), {"action": "cancel", "member": member.pk})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"要取消{member.person.full_name}的報名嗎？" in page and "是，取消此報名" in page and "保留報名" in page
+    member.refresh_from_db()
+    assert member.status != "cancelled"
+    client.post(_url(delegation), {"action": "cancel", "member": member.pk, "confirmed": "yes"})
     member.refresh_from_db()
     assert member.status == "cancelled"
 
