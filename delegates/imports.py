@@ -12,6 +12,7 @@ details, so importing the same file twice creates nothing new.
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -135,6 +136,25 @@ class ParsedRow:
 # --- Reading the file -------------------------------------------------------------------
 
 
+# Hiragana and full-width katakana: Japanese text has them; Big5 bytes read as Shift_JIS give
+# half-width katakana and kanji instead.
+KANA = re.compile("[\u3041-\u30ff]")
+
+
+def _legacy_encoding(content: bytes) -> str | None:
+    """The older encoding a file that is not UTF-8 was most likely saved in, for the message."""
+    readings = {}
+    for encoding, name in (("cp932", "Shift_JIS"), ("big5", "Big5")):
+        try:
+            readings[name] = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    if len(readings) == 2:
+        # Much Big5 text is also valid Shift_JIS; Japanese almost always holds kana.
+        return "Shift_JIS" if KANA.search(readings["Shift_JIS"]) else "Big5"
+    return next(iter(readings), None)
+
+
 def decode(content: bytes) -> str:
     """The file as text; raises ImportFileError for anything that is not UTF-8 text."""
     if len(content) > MAX_FILE_BYTES:
@@ -150,11 +170,8 @@ def decode(content: bytes) -> str:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        for encoding, name in (("cp932", "Shift_JIS"), ("big5", "Big5")):
-            try:
-                content.decode(encoding)
-            except UnicodeDecodeError:
-                continue
+        name = _legacy_encoding(content)
+        if name is not None:
             raise ImportFileError(
                 _(
                     "The file is not UTF-8 (it looks like %(encoding)s; the first problem is on line "

@@ -120,6 +120,17 @@ def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_cli
             "In Excel choose “Save as” → “CSV UTF-8”, then upload it again.",
         ),
         (
+            # Also valid Shift_JIS byte for byte (read so, it has no kana): still Big5.
+            "email,family_name,organization\nchen@example.tw,陳,高雄市議會\n".encode("big5"),
+            "The file is not UTF-8 (it looks like Big5; the first problem is on line 2). "
+            "In Excel choose “Save as” → “CSV UTF-8”, then upload it again.",
+        ),
+        (
+            "email,family_name,given_name\nyamada@example.jp,山田,たろう\n".encode("cp932"),
+            "The file is not UTF-8 (it looks like Shift_JIS; the first problem is on line 2). "
+            "In Excel choose “Save as” → “CSV UTF-8”, then upload it again.",
+        ),
+        (
             "email,family_name\nsanae@example.jp,高市\n".encode("cp932"),
             "The file is not UTF-8 (it looks like Shift_JIS; the first problem is on line 2). "
             "In Excel choose “Save as” → “CSV UTF-8”, then upload it again.",
