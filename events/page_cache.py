@@ -13,6 +13,9 @@ Two kinds of version exist:
 pages' Last-Modified, and each page carries an ETag, so browsers and proxies revalidate
 with a cheap 304. Shared caches (a reverse proxy, a CDN) may hold a public page for
 `PUBLIC_PAGE_SHARED_MAX_AGE` seconds; pages for visitors with personal state are never stored.
+
+A blank form page (the registration form) is stored the same way, once, with a placeholder
+where each visitor's CSRF token goes; it is served privately (`blank_form_page`).
 """
 
 import hashlib
