@@ -58,6 +58,16 @@ def _manage(*args, **env):
     )
 
 
+def test_manage_py_without_a_secret_key_says_so_or_runs_offline_commands():
+    refused = _manage("migrate", "--plan", SECRET_KEY="")
+    assert refused.returncode == 1
+    assert "SECRET_KEY is not set" in refused.stderr and "AppRegistryNotReady" not in refused.stderr
+    # A fresh checkout (no .env yet) can still check its migrations.
+    checked = _manage("makemigrations", "--check", "--dry-run", SECRET_KEY="", DATABASE_URL="sqlite:///:memory:")
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+
+
 def _settings_value(name, **env):
     result = _manage("shell", "-c", f"from django.conf import settings; print(settings.{name})", **env)
     assert result.returncode == 0, result.stderr
