@@ -2,13 +2,13 @@
 
 django-auditlog writes an entry on every save of the models listed in
 settings.AUDITLOG_INCLUDE_TRACKING_MODELS, whoever saves them. This module adds the kind of
-actor (organizer, delegate, system) and shows the entries on each object's admin page.
+actor (organizer, delegate, focal point, system) and shows the entries on each object's admin page.
 """
 
 import contextlib
 from dataclasses import dataclass
 
-from auditlog.context import set_extra_data
+from auditlog.context import auditlog_value, set_extra_data
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from django.contrib.admin.models import LogEntry as AdminLogEntry
@@ -55,11 +55,25 @@ class AuditActorMiddleware(AuditlogMiddleware):
 
 
 @contextlib.contextmanager
+def acting_as(kind: str):
+    """Record what happens inside as done by `kind`: the system for a promotion from the
+    waiting list that a delegate's cancellation set off, the focal point on their page.
+
+    django-auditlog's contexts do not nest: leaving one leaves its data current, so the
+    enclosing request's later entries would lose their actor. The enclosing one is put back.
+    """
+    enclosing = auditlog_value.get(None)
+    remote_addr = enclosing.get("remote_addr") if enclosing else None
+    try:
+        with set_extra_data(context_data=_actor_context(kind, remote_addr=remote_addr)):
+            yield
+    finally:
+        if enclosing is not None:
+            auditlog_value.set(enclosing)
+
+
 def acting_as_system():
-    """Record what happens inside as done by the system, e.g. a promotion from the waiting
-    list that a delegate's cancellation set off."""
-    with set_extra_data(context_data=_actor_context(Actor.SYSTEM)):
-        yield
+    return acting_as(Actor.SYSTEM)
 
 
 @dataclass

@@ -543,6 +543,8 @@ class RegistrationStatusChange(models.Model):
 
     class Actor(models.TextChoices):
         DELEGATE = "delegate", _("Delegate")
+        # A delegation's office, through its private link: it registers and cancels members.
+        FOCAL_POINT = "focal_point", _("Focal point")
         ORGANIZER = "organizer", _("Organizer")
         SYSTEM = "system", _("System")
 
@@ -554,7 +556,7 @@ class RegistrationStatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=12, choices=Registration.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Registration.Status.choices)
-    actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices)
+    actor = models.CharField(_("actor"), max_length=12, choices=Actor.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -45,6 +45,9 @@ from .tasks import send_email
 
 Status = Registration.Status
 Actor = RegistrationStatusChange.Actor
+# Who acts through a link rather than the admin: held to the registration window and to
+# invitation-only editions, and never vouching for anyone's details.
+LINK_ACTORS = frozenset({Actor.DELEGATE, Actor.FOCAL_POINT})
 
 # Which status may become which; everything else is refused and changes nothing.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -533,9 +536,9 @@ def registration_create(
     When the edition is by invitation only, a delegate registers only through an invitation
     or a delegation (RegistrationByInvitationOnly).
     """
-    if actor == Actor.DELEGATE and not edition.is_registration_open():
+    if actor in LINK_ACTORS and not edition.is_registration_open():
         raise RegistrationClosed
-    if actor == Actor.DELEGATE and edition.is_by_invitation_only and not (by_invitation or delegation):
+    if actor in LINK_ACTORS and edition.is_by_invitation_only and not (by_invitation or delegation):
         raise RegistrationByInvitationOnly
     placement = {
         "delegation": delegation,
@@ -657,7 +660,7 @@ def _registration_insert(
             actor=actor,
             user=user,
             notify=notify,
-            details_by_organizer=actor != Actor.DELEGATE,
+            details_by_organizer=actor not in LINK_ACTORS,
             skips_approval=skips_approval,
         )
     elif notify:
@@ -1115,7 +1118,7 @@ def delegation_member_add(*, delegation: Delegation, data: dict, participation: 
         edition=edition,
         data={**data, "side": delegation.side},
         language=language,
-        actor=Actor.DELEGATE,
+        actor=Actor.FOCAL_POINT,
         delegation=delegation,
         participation=participation,
     )
@@ -1156,7 +1159,8 @@ def delegation_member(*, delegation: Delegation, registration_id) -> Registratio
 def delegation_member_cancel(*, delegation: Delegation, registration_id) -> Registration:
     """The focal point cancels a member's registration; a place it held goes to the waiting list."""
     return registration_cancel(
-        registration=delegation_member(delegation=delegation, registration_id=registration_id), actor=Actor.DELEGATE
+        registration=delegation_member(delegation=delegation, registration_id=registration_id),
+        actor=Actor.FOCAL_POINT,
     )
 
 

@@ -21,6 +21,7 @@ from events.page_cache import blank_form_page, shareable_form_page
 from events.scripts import in_reader_script
 
 from . import imports, services, tokens
+from .audit import acting_as
 from .badges import badge_pdf
 from .emails import edition_title
 from .forms import (
@@ -238,6 +239,7 @@ def privacy(request):
 
 
 @never_cache
+@acting_as(Actor.FOCAL_POINT)
 def delegation(request, token):
     """The focal point's page: the delegation's quota and members; add, cancel, resend a link.
     Posts are limited per delegation, not per address: an office registers its whole

@@ -155,3 +155,19 @@ def test_a_promotion_set_off_by_a_delegate_is_recorded_as_the_system():
         "system",
         ["waitlisted", "accepted"],
     )
+
+
+def test_after_a_promotion_the_request_is_again_recorded_as_its_own_actor():
+    """django-auditlog's contexts do not nest by themselves: leaving the system's context must
+    give the delegate's request its actor back."""
+    edition = make_open_edition(capacity=1)
+    leaving = make_registration(edition, status="accepted")
+    make_registration(edition, status="waitlisted")
+
+    def cancel_then_edit():
+        services.registration_cancel(registration=leaving, actor="delegate")
+        leaving.person.organization_en = "Nagoya City Council"
+        leaving.person.save()
+
+    _run_in_request(AnonymousUser(), cancel_then_edit)
+    assert actor_kind_of(_entries(leaving.person)[-1]) == "delegate"

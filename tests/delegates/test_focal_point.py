@@ -269,3 +269,30 @@ def test_a_header_only_table_says_there_are_no_rows(client, delegation):
     response = client.post(_url(delegation), {"action": "preview_table", "table": "email\tfamily_name\n"})
     assert "表格在欄位名稱下方沒有任何資料列。" in response.content.decode()
     assert response.context["preview"] is None
+
+
+def test_the_history_credits_the_focal_point_and_the_system_for_what_each_did(client, delegation):
+    """The registration's history and the audit log say the focal point added and cancelled
+    the member, not the member, and the system promoted the one waiting."""
+    from auditlog.models import LogEntry
+
+    from delegates.audit import actor_kind_of
+
+    delegation.quota = 1
+    delegation.save()
+    client.post(_url(delegation), _member(1))
+    leaving = Registration.objects.get(delegation=delegation)
+    services.registration_confirm(registration=leaving)
+    waiting = make_registration(delegation.edition, delegation=delegation)
+    services.registration_confirm(registration=waiting)
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted"
+
+    client.post(_url(delegation), {"action": "cancel", "member": leaving.pk, "confirmed": "yes"})
+    steps = list(leaving.status_changes.order_by("pk").values_list("to_status", "actor"))
+    assert steps == [("unconfirmed", "focal_point"), ("accepted", "system"), ("cancelled", "focal_point")]
+    cancelled = LogEntry.objects.get_for_object(leaving).order_by("pk").last()
+    assert (actor_kind_of(cancelled), cancelled.changes_dict["status"][1]) == ("focal_point", "cancelled")
+    assert waiting.status_changes.order_by("pk").last().actor == "system"
+    promoted = LogEntry.objects.get_for_object(waiting).order_by("pk").last()
+    assert (actor_kind_of(promoted), promoted.changes_dict["status"][1]) == ("system", "accepted")
