@@ -267,7 +267,8 @@ def _lock(registration: Registration) -> Edition:
     Always edition first, then registration, in every function, so two transactions never
     wait for each other's second lock.
     """
-    edition = Edition.objects.select_for_update().select_related("series").get(pk=registration.edition_id)
+    # The edition alone: with a join, PostgreSQL's FOR UPDATE would lock its series row too.
+    edition = Edition.objects.select_for_update().get(pk=registration.edition_id)
     # With its person (not locked): the side's quota and the history read it.
     registration.refresh_from_db(
         from_queryset=Registration.objects.select_for_update(of=("self",)).select_related("person")

@@ -48,15 +48,17 @@ def _closed(request, edition):
     return render(request, "delegates/closed.html", {"edition": edition, "reason": edition.registration_state()})
 
 
-def _from_link(read_token):
+def _from_link(read_token, read_token_to_act=None):
     """Views behind a signed link get what it opens (a registration, an invitation); a forged
-    or expired link gets a clear page, offering a new link only for a registration."""
+    or expired link gets a clear page, offering a new link only for a registration.
+    `read_token_to_act`, if given, reads it for a POST that needs less than the page."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, token):
+            reader = read_token_to_act if read_token_to_act and request.method == "POST" else read_token
             try:
-                registration = read_token(token)
+                registration = reader(token)
             except tokens.InvalidToken as error:
                 expired = getattr(error, "registration", None)
                 context = {"error": error, "edition": expired.edition if expired else None}
@@ -118,7 +120,7 @@ def lookup(request, edition_slug):
     return render(request, "delegates/lookup.html", {"edition": edition, "form": form})
 
 
-@_from_link(tokens.registration_from_confirm_token)
+@_from_link(tokens.registration_from_confirm_token, tokens.registration_to_confirm)
 def confirm(request, registration, token):
     # The link only shows a button: mail scanners that open links must not confirm for the delegate.
     if request.method == "POST":
