@@ -63,7 +63,8 @@ def acting_as(kind: str):
     enclosing request's later entries would lose their actor. The enclosing one is put back.
     """
     enclosing = auditlog_value.get(None)
-    remote_addr = enclosing.get("remote_addr") if enclosing else None
+    # The request's client acted, unless the system did (its entries name no client).
+    remote_addr = enclosing.get("remote_addr") if enclosing and kind != Actor.SYSTEM else None
     try:
         with set_extra_data(context_data=_actor_context(kind, remote_addr=remote_addr)):
             yield

@@ -296,3 +296,5 @@ def test_the_history_credits_the_focal_point_and_the_system_for_what_each_did(cl
     assert waiting.status_changes.order_by("pk").last().actor == "system"
     promoted = LogEntry.objects.get_for_object(waiting).order_by("pk").last()
     assert (actor_kind_of(promoted), promoted.changes_dict["status"][1]) == ("system", "accepted")
+    # The focal point's client is on record for what they did; the system acts for no client.
+    assert (cancelled.remote_addr, promoted.remote_addr) == ("127.0.0.1", None)
