@@ -9,6 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -33,14 +34,18 @@ from .forms import (
     RegistrationForm,
     SelfServiceForm,
 )
-from .models import Delegation, Participation, Registration, RegistrationStatusChange
+from .models import Delegation, Participation, Question, Registration, RegistrationStatusChange
 from .ratelimit import limit_exceeded, rate_limit
 
 Actor = RegistrationStatusChange.Actor
 
 
+# One edition's questions in their order: the model's ordering would join the edition again.
+_QUESTIONS = Prefetch("questions", queryset=Question.objects.order_by("order", "pk"))
+
+
 def _edition(slug):
-    return get_object_or_404(Edition.objects.select_related("series").prefetch_related("questions"), slug=slug)
+    return get_object_or_404(Edition.objects.select_related("series").prefetch_related(_QUESTIONS), slug=slug)
 
 
 def _closed(request, edition):
