@@ -442,9 +442,10 @@ def _run_row(row: ParsedRow, *, edition, user, target: ImportTarget) -> RowResul
                     delegation=target.delegation,
                     participation=participation,
                 )
-    except services.AlreadyInvited as invited:
+    except (services.AlreadyInvited, services.AlreadyInYourDelegation) as known:
+        # The same table pasted again: these rows are already done, not refused.
         result.outcome = Outcome.UNCHANGED
-        result.details = [str(invited.message)]
+        result.details = [str(known.message)]
         return result
     except services.DuplicateRegistration as duplicate:
         if target.kind == ImportTarget.REGISTER:

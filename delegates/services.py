@@ -1101,6 +1101,13 @@ class AlreadyRegisteredForEdition(RegistrationError):
         )
 
 
+class AlreadyInYourDelegation(RegistrationError):
+    def __init__(self):
+        super().__init__(
+            gettext("This e-mail address is already registered in your delegation: it is in the list of members.")
+        )
+
+
 class NotAMember(RegistrationError):
     def __init__(self):
         super().__init__(gettext("This registration is not in your delegation."))
@@ -1113,8 +1120,9 @@ def delegation_member_add(*, delegation: Delegation, data: dict, participation: 
     they confirm, within the delegation's quota. The same person across editions stays one
     person; someone already registered for this edition is refused, not moved."""
     edition = Edition.objects.select_for_update().get(pk=delegation.edition_id)
-    if _existing_registration(edition, data["email"].strip().lower()) is not None:
-        raise AlreadyRegisteredForEdition
+    existing = _existing_registration(edition, data["email"].strip().lower())
+    if existing is not None:
+        raise AlreadyInYourDelegation if existing.delegation_id == delegation.pk else AlreadyRegisteredForEdition
     return registration_create(
         edition=edition,
         data={**data, "side": delegation.side},

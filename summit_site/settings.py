@@ -239,6 +239,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "person",
             "email",
             "status",
+            # Where the place counts (a delegation's quota, the invitees' reserved places).
+            "delegation",
+            "participation",
+            "by_invitation",
             "language",
             "interpretation_language",
             "dietary_needs",

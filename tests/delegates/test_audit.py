@@ -117,6 +117,8 @@ def test_change_pages_show_the_audit_log(organizer_client):
         "person",
         "e-mail at registration",
         "status",
+        "comes as",
+        "by invitation",
         "language for e-mails",
         "interpretation needed into",
         "dietary needs",

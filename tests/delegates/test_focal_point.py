@@ -4,9 +4,11 @@ members added, cancelled and sent their link again; rate-limited per delegation.
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from delegates import services, tokens
+from delegates.audit import actor_kind_of
 from delegates.models import Delegation, Registration, Side
 from tests.factories import make_open_edition, make_person, make_registration
 
@@ -79,6 +81,16 @@ def test_someone_already_registered_for_the_edition_is_refused_with_a_message(cl
     response = client.post(_url(delegation), _member(1, email="taken@example.tw"), follow=True)
     assert "此電子郵件地址已報名本屆。" in response.content.decode()
     assert not Registration.objects.filter(delegation=delegation).exists()
+
+
+def test_a_member_added_twice_is_pointed_to_the_list_and_a_table_pasted_twice_changes_nothing(client, delegation):
+    client.post(_url(delegation), _member(1))
+    again = client.post(_url(delegation), _member(1), follow=True)
+    assert "此電子郵件地址已在您的代表團中報名：請見成員名單。" in again.content.decode()
+    table = "email\tfamily_name\nmember1@example.tw\tLin1\n"
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert [row.outcome for row in preview.context["preview"]["results"]] == ["unchanged"]
+    assert Registration.objects.filter(delegation=delegation).count() == 1
 
 
 def test_the_same_person_across_editions_stays_one_person(client, delegation):
@@ -213,6 +225,10 @@ def test_the_focal_point_changes_what_a_member_comes_as_within_the_quota(client,
     client.post(_url(delegation), {"action": "change", "member": aide.pk, "participation": "interpreter"})
     aide.refresh_from_db()
     assert aide.participation == "interpreter"
+    # What the member comes as decides what the quota counts: the change is on record.
+    changed = LogEntry.objects.get_for_object(aide).order_by("pk").last()
+    assert changed.changes_dict["participation"] == ["aide", "interpreter"]
+    assert actor_kind_of(changed) == "focal_point"
 
 
 def test_a_pasted_tables_empty_last_cell_is_kept(client, delegation):
@@ -274,10 +290,6 @@ def test_a_header_only_table_says_there_are_no_rows(client, delegation):
 def test_the_history_credits_the_focal_point_and_the_system_for_what_each_did(client, delegation):
     """The registration's history and the audit log say the focal point added and cancelled
     the member, not the member, and the system promoted the one waiting."""
-    from auditlog.models import LogEntry
-
-    from delegates.audit import actor_kind_of
-
     delegation.quota = 1
     delegation.save()
     client.post(_url(delegation), _member(1))
