@@ -20,7 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from . import services
@@ -103,10 +103,10 @@ class Outcome:
 
 
 OUTCOME_LABELS = {
-    Outcome.CREATE: gettext_lazy("create"),
-    Outcome.UPDATE: gettext_lazy("update"),
-    Outcome.UNCHANGED: gettext_lazy("unchanged"),
-    Outcome.REFUSE: gettext_lazy("refuse"),
+    Outcome.CREATE: pgettext_lazy("import row", "New"),
+    Outcome.UPDATE: pgettext_lazy("import row", "Update"),
+    Outcome.UNCHANGED: pgettext_lazy("import row", "No change"),
+    Outcome.REFUSE: pgettext_lazy("import row", "Refused"),
 }
 
 
@@ -166,6 +166,18 @@ def decode(content: bytes) -> str:
         raise ImportFileError(
             _("The file is UTF-16 text (Excel: “Unicode text”). Save it as “CSV UTF-8” and upload it again.")
         )
+    if b"\x00" in content:
+        # No text encoding a table is saved in has NUL bytes (and no database stores them in
+        # text): a binary file (a picture, a spreadsheet) or UTF-16. Said before any guess
+        # at a legacy encoding, which a picture's bytes may happen to fit.
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise ImportFileError(
+            _(
+                "The file contains a NUL character (the first on line %(line)s), so it is not a CSV text file. "
+                "Save it as “CSV UTF-8” and upload it again."
+            )
+            % {"line": line}
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -186,16 +198,6 @@ def decode(content: bytes) -> str:
             )
             % {"line": line}
         ) from error
-    if "\x00" in text:
-        # No database stores it in text (PostgreSQL refuses it); it means a binary or UTF-16 file.
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ImportFileError(
-            _(
-                "The file contains a NUL character (the first on line %(line)s), so it is not a CSV text file. "
-                "Save it as “CSV UTF-8” and upload it again."
-            )
-            % {"line": line}
-        )
     return text
 
 
@@ -511,9 +513,10 @@ DELEGATION_COLUMNS = (
 )
 
 
-def ignored_columns(text: str) -> list[str]:
+def ignored_columns(text: str, used=REQUIRED_COLUMNS + OPTIONAL_COLUMNS) -> list[str]:
+    """The table's columns that the import does not read (a typo, a column of one's own)."""
     columns, _rows = read_rows(text)
-    return [column for column in columns if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    return [column for column in columns if column not in used]
 
 
 def summary(results: list[RowResult]) -> dict[str, int]:

@@ -323,7 +323,12 @@ def _delegation_table_preview(request, delegation, table_form):
         "text": text,
         "created": time.time(),
     }
-    return {"results": results, "counts": imports.summary(results), "token": token}
+    return {
+        "results": results,
+        "counts": imports.summary(results),
+        "ignored_columns": imports.ignored_columns(text),
+        "token": token,
+    }
 
 
 def _delegation_table_import(request, delegation):

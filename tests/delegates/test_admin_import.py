@@ -149,6 +149,12 @@ def test_rows_are_refused_with_reasons_and_the_others_still_import(organizer_cli
             "Save it as \u201cCSV UTF-8\u201d and upload it again.",
         ),
         (
+            # A picture renamed .csv: its bytes may happen to read as Shift_JIS, but it is no table.
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)),
+            "The file contains a NUL character (the first on line 3), so it is not a CSV text file. "
+            "Save it as \u201cCSV UTF-8\u201d and upload it again.",
+        ),
+        (
             "email,family_name\nx@example.org,X\n".encode("utf-16"),
             "The file is UTF-16 text (Excel: \u201cUnicode text\u201d). "
             "Save it as \u201cCSV UTF-8\u201d and upload it again.",

@@ -87,9 +87,13 @@ def test_a_member_added_twice_is_pointed_to_the_list_and_a_table_pasted_twice_ch
     client.post(_url(delegation), _member(1))
     again = client.post(_url(delegation), _member(1), follow=True)
     assert "此電子郵件地址已在您的代表團中報名：請見成員名單。" in again.content.decode()
-    table = "email\tfamily_name\nmember1@example.tw\tLin1\n"
+    table = "email\tfamily_name\tshoe_size\nmember1@example.tw\tLin1\t42\n"
     preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
     assert [row.outcome for row in preview.context["preview"]["results"]] == ["unchanged"]
+    html = preview.content.decode()
+    assert "0 位將報名，1 位已在您的代表團中，0 列被拒絕。" in html and "未變更" in html
+    # A column the import does not read is named, not silently dropped.
+    assert "下列欄位不會使用：" in html and "shoe_size" in html
     assert Registration.objects.filter(delegation=delegation).count() == 1
 
 
@@ -170,7 +174,7 @@ def test_a_pasted_table_is_previewed_then_registered_in_one_go(client, delegatio
     preview = client.post(_url(delegation), {"action": "preview_table", "table": TABLE})
     assert preview.status_code == 200
     html = preview.content.decode()
-    assert "3 位將報名，1 列被拒絕。尚未報名任何人。" in html
+    assert "3 位將報名，0 位已在您的代表團中，1 列被拒絕。尚未報名任何人。" in html
     assert "不是電子郵件地址" in html
     assert not Registration.objects.exists() and not mailoutbox
     token = preview.context["preview"]["token"]
