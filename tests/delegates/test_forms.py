@@ -1,5 +1,7 @@
 """The registration form on its own: every error next to its field, in the delegate's language."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -15,6 +17,17 @@ def errors_in(language, **fields):
         form = RegistrationForm(data=registration_form_data(**fields), edition=make_open_edition())
         form.is_valid()
         return {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "zh-hant"])
+def test_the_phone_example_each_language_gives_is_accepted(language):
+    """The hint and the error show an example number; typing it must not be refused."""
+    with translation.override(language):
+        hint = str(RegistrationForm(edition=make_open_edition()).fields["phone"].help_text)
+        refusal = errors_in(language, phone="12")["phone"][0]
+    for text in (hint, refusal):
+        example = re.search(r"\+[\d ]+\d", text).group()
+        assert "phone" not in errors_in(language, phone=example), (language, example)
 
 
 def test_a_complete_form_is_valid_and_phone_is_normalized():
