@@ -137,3 +137,27 @@ def test_a_full_edition_shows_the_waiting_list_before_anyone_types(page, screens
     assert notice in page.locator(".notice-waiting-list").inner_text()
     expect(page.get_by_role("button", name=button)).to_be_visible()
     screenshot(f"full-form-{language}")
+
+
+def test_the_focal_points_members_read_as_rows_on_a_desktop_and_cards_on_a_phone(page, screenshot, viewport):
+    """Names, addresses and buttons stay whole words at 360 and 1440 px, nothing scrolls sideways."""
+    from delegates import tokens
+    from delegates.models import Delegation, Side
+    from tests.factories import make_person, make_registration
+
+    edition = make_open_edition(capacity=10)
+    delegation = Delegation.objects.create(edition=edition, name_en="Aichi Prefectural Assembly", side=Side.JAPAN)
+    for number in (1, 2):
+        person = make_person(family_name="Yamada", given_name="Taro", native_name="山田太郎")
+        make_registration(edition, person, email=f"yamada-{number}@example.jp", delegation=delegation)
+    page.goto(f"/zh-hant/delegation/{tokens.delegation_token(delegation)}/")
+    rows = page.locator("[data-member]")
+    expect(rows).to_have_count(2)
+    # Two members of the same name are told apart by their addresses.
+    assert "yamada-1@example.jp" in rows.nth(0).inner_text() + rows.nth(1).inner_text()
+    name = rows.nth(0).locator(".member-full-name")
+    assert name.bounding_box()["height"] < 40, "the name breaks into pieces"
+    for button in rows.nth(0).locator("button").all():
+        assert button.bounding_box()["height"] < 60, f"{button.inner_text()!r} wraps inside its words"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("focal-point-members")
