@@ -102,6 +102,8 @@ def test_change_pages_show_the_audit_log(organizer_client):
     person.save()
     page = organizer_client.get(reverse("admin:delegates_person_change", args=[person.pk])).content.decode()
     assert 'id="audit-log"' in page
+    # "History" leads to this log, which holds more than Django's history page.
+    assert '<a href="#audit-log" class="historylink">History</a>' in page
     assert "Legislative Yuan" in page
     assert page.count("<td>System</td>") == 2
     lines = audit_lines_for(person)
