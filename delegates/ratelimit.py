@@ -29,6 +29,12 @@ def limit_exceeded(scope: str, client: str) -> bool:
     return hits > allowed
 
 
+def rate_limited_page(request, scope: str):
+    """The 429 page: how long to wait, in words that fit what was limited."""
+    _allowed, window = settings.RATE_LIMITS[scope]
+    return render(request, "delegates/rate_limited.html", {"minutes": max(1, window // 60), "scope": scope}, status=429)
+
+
 def rate_limit(scope: str):
     """Answer 429 with a readable page when one address posts too often."""
 
@@ -36,13 +42,7 @@ def rate_limit(scope: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST" and limit_exceeded(scope, client_address(request) or "unknown"):
-                _allowed, window = settings.RATE_LIMITS[scope]
-                return render(
-                    request,
-                    "delegates/rate_limited.html",
-                    {"minutes": max(1, window // 60)},
-                    status=429,
-                )
+                return rate_limited_page(request, scope)
             return view(request, *args, **kwargs)
 
         return wrapped

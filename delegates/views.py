@@ -35,7 +35,7 @@ from .forms import (
     SelfServiceForm,
 )
 from .models import Delegation, Participation, Question, Registration, RegistrationStatusChange
-from .ratelimit import limit_exceeded, rate_limit
+from .ratelimit import limit_exceeded, rate_limit, rate_limited_page
 
 Actor = RegistrationStatusChange.Actor
 
@@ -258,8 +258,7 @@ def delegation(request, token):
     form, table_form, preview, cancelling = DelegationMemberForm(), DelegationTableForm(), None, None
     if request.method == "POST":
         if limit_exceeded("focal_point", f"delegation-{delegation.pk}"):
-            _allowed, window = settings.RATE_LIMITS["focal_point"]
-            return render(request, "delegates/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
+            return rate_limited_page(request, "focal_point")
         action = request.POST.get("action")
         if action == "preview_table":
             table_form = DelegationTableForm(request.POST, request.FILES)

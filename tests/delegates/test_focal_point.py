@@ -149,7 +149,10 @@ def test_the_page_is_rate_limited_per_delegation_not_per_address(client, delegat
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "focal_point": (2, 600)}
     for number, address in enumerate(["10.0.0.1", "10.0.0.2"]):
         assert client.post(_url(delegation), _member(number), REMOTE_ADDR=address).status_code == 302
-    assert client.post(_url(delegation), _member(9), REMOTE_ADDR="10.0.0.3").status_code == 429
+    limited = client.post(_url(delegation), _member(9), REMOTE_ADDR="10.0.0.3")
+    assert limited.status_code == 429
+    # It says what was limited: this delegation's link, not the visitor's network.
+    assert "短時間內透過此代表團的連結送出了大量變更。請等待10分鐘後再試一次。" in limited.content.decode()
     # Another delegation is not held back.
     other = Delegation.objects.create(edition=delegation.edition, name_en="Tainan City Council", side=Side.TAIWAN)
     assert client.post(_url(other), _member(10)).status_code == 302

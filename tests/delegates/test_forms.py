@@ -65,7 +65,7 @@ def test_a_complete_form_is_valid_and_phone_is_normalized():
             {
                 "family_name": ["這個欄位是必須的。"],
                 "email": ["請輸入有效的電子郵件地址。"],
-                "phone": ["請輸入含國碼的有效電話號碼，例如 +886 2 1234 5678。"],
+                "phone": ["請輸入含國碼的有效電話號碼，例如 +886 2 2345 6789。"],
                 "side": ["請選擇有效的選項, mars 不是一個可用的選項。"],
                 "privacy_consent": ["請同意隱私權聲明後再報名。"],
             },

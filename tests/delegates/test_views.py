@@ -120,7 +120,7 @@ def test_errors_keep_everything_typed_and_are_shown_next_to_the_field(client):
     assert response.status_code == 200
     assert Registration.objects.count() == 0
     assert 'value="高市早苗"' in page and 'value="高市"' in page
-    assert re.search(r'id="id_phone_error"><li>請輸入含國碼的有效電話號碼，例如 \+886 2 1234 5678。</li>', page), (
+    assert re.search(r'id="id_phone_error"><li>請輸入含國碼的有效電話號碼，例如 \+886 2 2345 6789。</li>', page), (
         "the phone error sits right under the phone field"
     )
     assert "請修正下方標示的欄位。您輸入的內容都已保留。" in text(response)
@@ -382,6 +382,7 @@ def test_rate_limit_answers_429_with_a_readable_page(client, settings):
     response = client.post(register_url(edition, "ja"), {})
     assert "送信回数が多すぎます" in text(response)
     assert "10分待ってから" in text(response)
+    assert "代表団全体を登録する場合" in text(response)
     assert client.get(register_url(edition)).status_code == 200, "reading the form is never limited"
 
 
@@ -390,7 +391,10 @@ def test_rate_limit_is_per_address(client, settings):
     edition = make_open_edition()
     url = reverse("delegates:lookup", kwargs={"edition_slug": edition.slug})
     assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.1").status_code == 200
-    assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.1").status_code == 429
+    limited = client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.1")
+    assert limited.status_code == 429
+    # Asking for one's link again is not registering a delegation: the page does not say so.
+    assert "Nothing you sent before has been lost." in text(limited) and "delegation" not in text(limited)
     assert client.post(url, {"email": "a@example.org"}, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
