@@ -50,6 +50,24 @@ MESSAGES = {
         action=_("Confirm my registration"),
         link="confirm",
     ),
+    # A member a focal point registered did not register themselves: they learn who did,
+    # and that ignoring the e-mail leaves them unregistered.
+    "confirm_member": Message(
+        subject=_("Please confirm your registration for %(edition)s"),
+        paragraphs=(
+            _("The focal point of the delegation “%(delegation)s” has registered you for %(edition)s."),
+            _(
+                "Please confirm your e-mail address with the button below within %(days)s days. "
+                "Your registration is complete only once you have confirmed it."
+            ),
+            _(
+                "If you do not plan to attend, you can ignore this e-mail: you will not be registered, "
+                "and the delegation's place stays free."
+            ),
+        ),
+        action=_("Confirm my registration"),
+        link="confirm",
+    ),
     "received": Message(
         subject=_("We have received your registration for %(edition)s"),
         paragraphs=(
@@ -154,16 +172,12 @@ def addressee(person, language):
     return " ".join(part for part in (person.honorific, person.full_name) if part)
 
 
-def _registered_by(registration, kind) -> list[str]:
-    """A member a focal point registered learns who did, before being asked to confirm."""
-    if kind != "confirm" or registration.delegation_id is None or registration.by_invitation:
-        return []
-    return [
-        str(
-            _("The focal point of the delegation “%(delegation)s” has registered you.")
-            % {"delegation": registration.delegation.name}
-        )
-    ]
+def _message_kind(registration, kind) -> str:
+    # Only a focal point puts a registration in a delegation before it is confirmed (an
+    # invitee's is confirmed by the invitation, an organizer's import needs no e-mail).
+    if kind == "confirm" and registration.delegation_id is not None and not registration.by_invitation:
+        return "confirm_member"
+    return kind
 
 
 def _reason(registration, kind) -> list[str]:
@@ -208,7 +222,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
     )
     if not registration.email:
         return  # erased since the e-mail was queued
-    message = MESSAGES[kind]
+    message = MESSAGES[_message_kind(registration, kind)]
     if kind == "confirm":
         # The link signed below is valid from now; retention expires the registration only
         # after the latest one (delegates.retention.unconfirmed_registrations_expired).
@@ -218,6 +232,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
         values = {
             "edition": edition_title(registration.edition),
             "days": settings.REGISTRATION_CONFIRM_MAX_AGE // (60 * 60 * 24),
+            "delegation": registration.delegation.name if registration.delegation_id else "",
         }
         link = {"confirm": confirm_url, "manage": manage_url}[message.link](registration) if message.link else ""
         subject = str(message.subject % values)
@@ -225,9 +240,7 @@ def registration_email_send(*, registration_id: int, kind: str) -> None:
             language=language,
             subject=subject,
             greeting=addressee(registration.person, language),
-            paragraphs=_registered_by(registration, kind)
-            + [str(paragraph % values) for paragraph in message.paragraphs]
-            + _reason(registration, kind),
+            paragraphs=[str(paragraph % values) for paragraph in message.paragraphs] + _reason(registration, kind),
             action=str(message.action or ""),
             link=link,
         )

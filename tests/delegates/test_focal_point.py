@@ -285,7 +285,10 @@ def test_a_member_learns_from_the_email_who_registered_them(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(_url(delegation), _member(1))
     (mail,) = mailoutbox
-    assert "代表團「臺北市議會」的聯絡窗口已為您報名。" in mail.body
+    assert "代表團「臺北市議會」的聯絡窗口已為您報名" in mail.body
+    # They did not register themselves: no thanks for registering, and ignoring it is safe.
+    assert "感謝" not in mail.body and "如果您沒有報名" not in mail.body
+    assert "若您不打算出席，請忽略這封郵件：您不會被報名" in mail.body
 
 
 def test_a_header_only_table_says_there_are_no_rows(client, delegation):
