@@ -8,7 +8,7 @@ and sent by one task (delegates.tasks.send_email).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.scripts import in_reader_script
 
-from .models import Delegation, Invitation, MessageDelivery, Registration
+from .models import Delegation, Invitation, MessageDelivery, Registration, RegistrationStatusChange
 from .tokens import confirm_url, delegation_url, invitation_url, manage_url
 
 
@@ -46,24 +46,6 @@ MESSAGES = {
                 "Your registration is complete only once you have confirmed it."
             ),
             _("If you did not register, you can ignore this e-mail; nothing further will happen."),
-        ),
-        action=_("Confirm my registration"),
-        link="confirm",
-    ),
-    # A member a focal point registered did not register themselves: they learn who did,
-    # and that ignoring the e-mail leaves them unregistered.
-    "confirm_member": Message(
-        subject=_("Please confirm your registration for %(edition)s"),
-        paragraphs=(
-            _("The focal point of the delegation “%(delegation)s” has registered you for %(edition)s."),
-            _(
-                "Please confirm your e-mail address with the button below within %(days)s days. "
-                "Your registration is complete only once you have confirmed it."
-            ),
-            _(
-                "If you do not plan to attend, you can ignore this e-mail: you will not be registered, "
-                "and the delegation's place stays free."
-            ),
         ),
         action=_("Confirm my registration"),
         link="confirm",
@@ -150,6 +132,19 @@ MESSAGES = {
         link="manage",
     ),
 }
+# A member a focal point registered did not register themselves: they learn who did, and
+# that ignoring the e-mail leaves them unregistered.
+MESSAGES["confirm_member"] = replace(
+    MESSAGES["confirm"],
+    paragraphs=(
+        _("The focal point of the delegation “%(delegation)s” has registered you for %(edition)s."),
+        MESSAGES["confirm"].paragraphs[1],
+        _(
+            "If you do not plan to attend, you can ignore this e-mail: you will not be registered, "
+            "and the delegation's place stays free."
+        ),
+    ),
+)
 
 
 def edition_title(edition):
@@ -173,10 +168,12 @@ def addressee(person, language):
 
 
 def _message_kind(registration, kind) -> str:
-    # Only a focal point puts a registration in a delegation before it is confirmed (an
-    # invitee's is confirmed by the invitation, an organizer's import needs no e-mail).
-    if kind == "confirm" and registration.delegation_id is not None and not registration.by_invitation:
-        return "confirm_member"
+    # A focal point's member, told so; not someone who registered themselves and whom an
+    # organizer then moved into a delegation.
+    if kind == "confirm" and registration.delegation_id is not None:
+        first = registration.status_changes.order_by("pk").values_list("actor", flat=True).first()
+        if first == RegistrationStatusChange.Actor.FOCAL_POINT:
+            return "confirm_member"
     return kind
 
 

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django_tasks_db.models import DBTaskResult
 
-from .audit import mask_personal_data
+from .audit import Actor, mask_personal_data
 from .messaging import search_removed
 from .models import DelegateMessage, Invitation, MessageDelivery, Person, Registration, RegistrationStatusChange
 
@@ -60,11 +60,15 @@ def identifying_markers(person: Person, registrations, invitations=()) -> list[s
 
 
 def client_addresses(objects) -> set[str]:
-    """The client addresses django-auditlog recorded for these objects (the delegate's own posts)."""
+    """The client addresses django-auditlog recorded for the delegate's own posts on these
+    objects; not their focal point's, whose office's address stays on the other members'."""
     addresses = set()
     for obj in objects:
+        entries = LogEntry.objects.get_for_object(obj).exclude(remote_addr=None)
         addresses.update(
-            LogEntry.objects.get_for_object(obj).exclude(remote_addr=None).values_list("remote_addr", flat=True)
+            address
+            for address, extra in entries.values_list("remote_addr", "additional_data")
+            if (extra or {}).get("actor_kind") == Actor.DELEGATE
         )
     return addresses
 

@@ -513,6 +513,10 @@ DELEGATION_COLUMNS = (
 )
 
 
+# What a focal point's table is read for: every column but the side, which is the delegation's.
+DELEGATION_READS = tuple(column for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if column != "side")
+
+
 def ignored_columns(text: str, used=REQUIRED_COLUMNS + OPTIONAL_COLUMNS) -> list[str]:
     """The table's columns that the import does not read (a typo, a column of one's own)."""
     columns, _rows = read_rows(text)

@@ -106,7 +106,8 @@ def edition_purge_personal_data(*, edition: Edition, today: datetime.date | None
         erasure.erase_invitations(edition.invitations.select_for_update())
         edition.personal_data_purged_at = timezone.now()
         edition.save(update_fields=["personal_data_purged_at"])
-    # Outside the system context, which would replace this entry's additional data with its own.
+    # Outside the system context, which would replace this entry's additional data with its
+    # own; so is any request's (acting_as puts it back), hence a management command only.
     LogEntry.objects.log_create(
         edition,
         action=LogEntry.Action.UPDATE,

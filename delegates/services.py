@@ -1108,6 +1108,17 @@ class AlreadyInYourDelegation(RegistrationError):
         )
 
 
+class AlreadyInYourDelegationAs(RegistrationError):
+    def __init__(self, registration):
+        super().__init__(
+            gettext(
+                "This e-mail address is already registered in your delegation, as %(participation)s: to change "
+                "what they come as, use the list of members."
+            )
+            % {"participation": registration.get_participation_display()}
+        )
+
+
 class NotAMember(RegistrationError):
     def __init__(self):
         super().__init__(gettext("This registration is not in your delegation."))
@@ -1121,8 +1132,12 @@ def delegation_member_add(*, delegation: Delegation, data: dict, participation: 
     person; someone already registered for this edition is refused, not moved."""
     edition = Edition.objects.select_for_update().get(pk=delegation.edition_id)
     existing = _existing_registration(edition, data["email"].strip().lower())
+    if existing is not None and existing.delegation_id != delegation.pk:
+        raise AlreadyRegisteredForEdition
+    if existing is not None and existing.participation != participation:
+        raise AlreadyInYourDelegationAs(existing)
     if existing is not None:
-        raise AlreadyInYourDelegation if existing.delegation_id == delegation.pk else AlreadyRegisteredForEdition
+        raise AlreadyInYourDelegation
     return registration_create(
         edition=edition,
         data={**data, "side": delegation.side},

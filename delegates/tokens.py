@@ -41,8 +41,10 @@ PAGE_RELATED = ("edition__series", "person")
 
 
 def _registration_for(access_key_hex, related=PAGE_RELATED):
+    # select_related() with no names would follow every foreign key: none is asked for then.
+    registrations = Registration.objects.select_related(*related) if related else Registration.objects.all()
     try:
-        return Registration.objects.select_related(*related).get(access_key=access_key_hex)
+        return registrations.get(access_key=access_key_hex)
     except (Registration.DoesNotExist, ValidationError, ValueError) as error:
         # An erased registration gets a new access key, so its old links stop working.
         raise InvalidToken from error

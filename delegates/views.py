@@ -325,7 +325,7 @@ def _delegation_table_preview(request, delegation, table_form):
     return {
         "results": results,
         "counts": imports.summary(results),
-        "ignored_columns": imports.ignored_columns(text),
+        "ignored_columns": imports.ignored_columns(text, used=imports.DELEGATION_READS),
         "token": token,
     }
 

@@ -106,21 +106,16 @@ def _figures_committed(edition_id, person_id, slug):
     _figures_changed(edition_id, person_id, slug)
 
 
-def _may_be_public(person):
-    # Only public figures and people who agreed to be listed can be public: a superset of
-    # Person.objects.public(), and nearly nobody registering on registration day.
-    return person.is_public_figure or person.listed_publicly
-
-
-def _figures_changed(edition_id, person_id, slug, may_be_public=None):
-    """`may_be_public`: the person's flags as read with the registration, when they were."""
+def _figures_changed(edition_id, person_id, slug):
     slug = slug or Edition.objects.filter(pk=edition_id).values_list("slug", flat=True).first()
     if slug is not None:
         edition_registrations_changed(slug)
-    # A public person's page lists the editions they take part in.
-    if may_be_public is None:
-        may_be_public = Person.objects.filter(Q(is_public_figure=True) | Q(listed_publicly=True), pk=person_id).exists()
-    if may_be_public:
+    # A public person's page lists the editions they take part in. Only public figures and
+    # people who agreed to be listed can be public (a superset of Person.objects.public(),
+    # and a much cheaper query on registration day, when nearly nobody is either). Asked
+    # after the commit, not taken from the person read under the lock: their row is not
+    # locked, and an editor making them public meanwhile must not be missed.
+    if Person.objects.filter(Q(is_public_figure=True) | Q(listed_publicly=True), pk=person_id).exists():
         content_changed()
 
 
@@ -128,10 +123,10 @@ def _figures_changed(edition_id, person_id, slug, may_be_public=None):
 FIGURE_FIELDS = frozenset({"status", "edition", "edition_id", "person", "person_id"})
 
 
-def _figures_moved(edition_id, person_id, slug, may_be_public):
+def _figures_moved(edition_id, person_id, slug):
     # Someone joined or left the accepted delegates: the figures changed, no need to count.
     cache.delete(edition_fingerprint_key(edition_id))
-    _figures_changed(edition_id, person_id, slug, may_be_public)
+    _figures_changed(edition_id, person_id, slug)
 
 
 def _check_figures_after_commit(edition_id, person_id, slug=None):
@@ -179,9 +174,8 @@ def _registration_saved(sender, instance, created, update_fields=None, **kwargs)
         # A status change through the services, which say what it was before: the figures
         # move when someone joins or leaves the accepted delegates or the waiting list.
         if {before, instance.status} & SHOWN_STATUSES and before != instance.status:
-            may_be_public = _may_be_public(instance.person) if Registration.person.is_cached(instance) else None
             transaction.on_commit(
-                partial(_figures_moved, instance.edition_id, instance.person_id, _edition_slug(instance), may_be_public)
+                partial(_figures_moved, instance.edition_id, instance.person_id, _edition_slug(instance))
             )
         return
     _check_figures_after_commit(instance.edition_id, instance.person_id, _edition_slug(instance))

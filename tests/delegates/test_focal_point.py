@@ -10,7 +10,7 @@ from django.urls import reverse
 from delegates import services, tokens
 from delegates.audit import actor_kind_of
 from delegates.models import Delegation, Registration, Side
-from tests.factories import make_open_edition, make_person, make_registration
+from tests.factories import make_open_edition, make_person, make_registration, registration_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -87,13 +87,18 @@ def test_a_member_added_twice_is_pointed_to_the_list_and_a_table_pasted_twice_ch
     client.post(_url(delegation), _member(1))
     again = client.post(_url(delegation), _member(1), follow=True)
     assert "此電子郵件地址已在您的代表團中報名：請見成員名單。" in again.content.decode()
-    table = "email\tfamily_name\tshoe_size\nmember1@example.tw\tLin1\t42\n"
+    table = "email\tfamily_name\tshoe_size\tside\nmember1@example.tw\tLin1\t42\tjapan\n"
     preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
     assert [row.outcome for row in preview.context["preview"]["results"]] == ["unchanged"]
     html = preview.content.decode()
     assert "0 位將報名，1 位已在您的代表團中，0 列被拒絕。" in html and "未變更" in html
     # A column the import does not read is named, not silently dropped.
-    assert "下列欄位不會使用：" in html and "shoe_size" in html
+    assert "下列欄位不會使用： shoe_size, side" in html
+    # The same address as something else is no repeat: it is refused, pointing to the list.
+    table = "email\tfamily_name\tcomes_as\nmember1@example.tw\tLin1\taide\n"
+    preview = client.post(_url(delegation), {"action": "preview_table", "table": table})
+    assert [row.outcome for row in preview.context["preview"]["results"]] == ["refuse"]
+    assert "此電子郵件地址已在您的代表團中報名，身分為成員" in preview.content.decode()
     assert Registration.objects.filter(delegation=delegation).count() == 1
 
 
@@ -291,6 +296,25 @@ def test_a_member_learns_from_the_email_who_registered_them(
     assert "若您不打算出席，請忽略這封郵件：您不會被報名" in mail.body
 
 
+def test_someone_who_registered_themselves_is_not_told_a_focal_point_did(
+    delegation, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An organizer moves a self-registration into the delegation, then sends its link again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_create(
+            edition=delegation.edition, data=registration_form_data(), language="zh-hant"
+        )
+    services.registration_assign(
+        registration=registration, delegation=delegation, participation="member", by_invitation=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_resend_confirmation(registration=registration)
+    assert [("感謝您報名參加" in mail.body, "聯絡窗口已為您報名" in mail.body) for mail in mailoutbox] == [
+        (True, False),
+        (True, False),
+    ]
+
+
 def test_a_header_only_table_says_there_are_no_rows(client, delegation):
     response = client.post(_url(delegation), {"action": "preview_table", "table": "email\tfamily_name\n"})
     assert "表格在欄位名稱下方沒有任何資料列。" in response.content.decode()
@@ -320,3 +344,16 @@ def test_the_history_credits_the_focal_point_and_the_system_for_what_each_did(cl
     assert (actor_kind_of(promoted), promoted.changes_dict["status"][1]) == ("system", "accepted")
     # The focal point's client is on record for what they did; the system acts for no client.
     assert (cancelled.remote_addr, promoted.remote_addr) == ("127.0.0.1", None)
+
+
+def test_erasing_a_member_leaves_the_focal_points_address_on_the_other_members(client, delegation):
+    office, home = "198.51.100.7", "203.0.113.5"
+    for number in (1, 2):
+        client.post(_url(delegation), _member(number), REMOTE_ADDR=office)
+    leaving, staying = Registration.objects.filter(delegation=delegation).order_by("pk")
+    # The member confirms from home: that address is theirs, and goes with them.
+    client.post(reverse("delegates:confirm", kwargs={"token": tokens.confirm_token(leaving)}), REMOTE_ADDR=home)
+    services.person_anonymize(person=leaving.person)
+    addresses = set(LogEntry.objects.exclude(remote_addr=None).values_list("remote_addr", flat=True))
+    assert home not in addresses
+    assert {entry.remote_addr for entry in LogEntry.objects.get_for_object(staying)} == {office}
