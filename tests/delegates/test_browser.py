@@ -149,7 +149,8 @@ def test_the_focal_points_members_read_as_rows_on_a_desktop_and_cards_on_a_phone
     delegation = Delegation.objects.create(edition=edition, name_en="Aichi Prefectural Assembly", side=Side.JAPAN)
     for number in (1, 2):
         person = make_person(family_name="Yamada", given_name="Taro", native_name="山田太郎")
-        make_registration(edition, person, email=f"yamada-{number}@example.jp", delegation=delegation)
+        registration = make_registration(edition, person, email=f"yamada-{number}@example.jp", delegation=delegation)
+        registration.status_changes.create(from_status="", to_status="unconfirmed", actor="focal_point")
     page.goto(f"/zh-hant/delegation/{tokens.delegation_token(delegation)}/")
     rows = page.locator("[data-member]")
     expect(rows).to_have_count(2)

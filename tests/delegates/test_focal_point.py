@@ -296,6 +296,14 @@ def test_a_member_learns_from_the_email_who_registered_them(
     assert "若您不打算出席，請忽略這封郵件：您不會被報名" in mail.body
 
 
+def test_the_focal_point_sees_the_addresses_they_typed_and_no_other(client, delegation):
+    client.post(_url(delegation), _member(1))
+    moved_in = make_registration(delegation.edition, email="own@example.tw", delegation=delegation)
+    page = client.get(_url(delegation)).content.decode()
+    assert "member1@example.tw" in page and moved_in.person.family_name in page
+    assert "own@example.tw" not in page
+
+
 def test_someone_who_registered_themselves_is_not_told_a_focal_point_did(
     delegation, mailoutbox, django_capture_on_commit_callbacks
 ):
