@@ -60,15 +60,15 @@ def identifying_markers(person: Person, registrations, invitations=()) -> list[s
 
 
 def client_addresses(objects) -> set[str]:
-    """The client addresses django-auditlog recorded for the delegate's own posts on these
-    objects; not their focal point's, whose office's address stays on the other members'."""
+    """The client addresses django-auditlog recorded on these objects; not their focal
+    point's, whose office's address stays on the other members' entries."""
     addresses = set()
     for obj in objects:
         entries = LogEntry.objects.get_for_object(obj).exclude(remote_addr=None)
         addresses.update(
             address
             for address, extra in entries.values_list("remote_addr", "additional_data")
-            if (extra or {}).get("actor_kind") == Actor.DELEGATE
+            if (extra or {}).get("actor_kind") != Actor.FOCAL_POINT
         )
     return addresses
 
