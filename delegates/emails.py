@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.scripts import in_reader_script
 
-from .models import Delegation, Invitation, MessageDelivery, Registration, RegistrationStatusChange
+from .models import Delegation, Invitation, MessageDelivery, Registration
 from .tokens import confirm_url, delegation_url, invitation_url, manage_url
 
 
@@ -170,10 +170,8 @@ def addressee(person, language):
 def _message_kind(registration, kind) -> str:
     # A focal point's member, told so; not someone who registered themselves and whom an
     # organizer then moved into a delegation.
-    if kind == "confirm" and registration.delegation_id is not None:
-        first = registration.status_changes.order_by("pk").values_list("actor", flat=True).first()
-        if first == RegistrationStatusChange.Actor.FOCAL_POINT:
-            return "confirm_member"
+    if kind == "confirm" and registration.delegation_id is not None and registration.added_by_focal_point:
+        return "confirm_member"
     return kind
 
 
@@ -214,8 +212,10 @@ def _send(*, to, subject, text, html):
 
 def registration_email_send(*, registration_id: int, kind: str) -> None:
     """One of the workflow's messages (MESSAGES) to one registration."""
-    registration = Registration.objects.select_related("person", "edition__series", "delegation").get(
-        pk=registration_id
+    registration = (
+        Registration.objects.select_related("person", "edition__series", "delegation")
+        .with_focal_point_origin()
+        .get(pk=registration_id)
     )
     if not registration.email:
         return  # erased since the e-mail was queued

@@ -185,6 +185,14 @@ class RegistrationQuerySet(models.QuerySet):
     def for_edition(self, edition):
         return self.filter(edition=edition)
 
+    def with_focal_point_origin(self):
+        """`added_by_focal_point`: a delegation's focal point made the registration (the first
+        step of its history is theirs), so its address is one they typed."""
+        first_step_by_focal_point = RegistrationStatusChange.objects.filter(
+            registration=OuterRef("pk"), from_status="", actor=RegistrationStatusChange.Actor.FOCAL_POINT
+        )
+        return self.annotate(added_by_focal_point=Exists(first_step_by_focal_point))
+
     def accepted(self):
         return self.filter(status=Registration.Status.ACCEPTED)
 

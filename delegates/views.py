@@ -9,7 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -279,17 +279,11 @@ def delegation(request, token):
             form = _delegation_post(request, delegation)
             if form is None:
                 return redirect("delegates:delegation", token=token)
+    # The address the focal point typed is theirs to see; one a member gave the organizers
+    # themselves (then moved into the delegation) is not.
     members = (
         delegation.registrations.select_related("person")
-        .annotate(
-            # The address the focal point typed is theirs to see; one a member gave the
-            # organizers themselves (then moved into the delegation) is not.
-            added_by_focal_point=Exists(
-                RegistrationStatusChange.objects.filter(
-                    registration=OuterRef("pk"), from_status="", actor=Actor.FOCAL_POINT
-                )
-            )
-        )
+        .with_focal_point_origin()
         .order_by("person__family_name", "pk")
     )
     context = {
